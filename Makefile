@@ -1,0 +1,63 @@
+# The two commands: `make run` and `make test`. Everything else is reached from them.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3
+HOST ?= 127.0.0.1:8000
+DATABASE_URL_TEST ?= postgres://postgres@127.0.0.1:5432/test
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
+.PHONY: run setup test test-sqlite test-postgres lint format bench messages clean
+
+run: setup
+	$(PY) manage.py runserver $(HOST)
+
+setup: $(VENV)/.runtime-installed
+	$(PY) manage.py migrate --no-input -v 0
+	$(PY) manage.py compilemessages -v 0 --ignore=.venv
+	$(PY) manage.py load_reference_data
+	$(PY) manage.py load_demo
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime-installed: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $(VENV)/.runtime-installed $@
+
+lint: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+test: lint test-sqlite test-postgres
+
+test-sqlite: $(VENV)/.dev-installed
+	DATABASE_URL=sqlite:///test-db.sqlite3 $(PY) -m pytest
+
+test-postgres: $(VENV)/.dev-installed
+	@if $(PY) -c "import psycopg; psycopg.connect('$(DATABASE_URL_TEST)', connect_timeout=3).close()" 2>/dev/null; then \
+		echo "Running the suite on PostgreSQL ($(DATABASE_URL_TEST))"; \
+		DATABASE_URL='$(DATABASE_URL_TEST)' $(PY) -m pytest; \
+	elif [ "$(REQUIRE_POSTGRES)" = "1" ]; then \
+		echo "PostgreSQL is not reachable at $(DATABASE_URL_TEST) and REQUIRE_POSTGRES=1"; exit 1; \
+	else \
+		echo "PostgreSQL not reachable at $(DATABASE_URL_TEST): skipped the PostgreSQL run (set DATABASE_URL_TEST or start it)."; \
+	fi
+
+bench: $(VENV)/.dev-installed
+	DATABASE_URL_BENCH='$(DATABASE_URL_TEST)' $(PY) manage.py bench --output bench-results.json
+
+messages: $(VENV)/.dev-installed
+	$(PY) manage.py makemessages -l fr -l es --ignore=.venv --ignore=staticfiles --no-obsolete
+	$(PY) manage.py makemessages -d djangojs -l fr -l es --ignore=.venv --ignore=staticfiles --ignore='policyindex/static/vendor/*' --no-obsolete
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) db.sqlite3 test-db.sqlite3 staticfiles bench-results.json

@@ -1,0 +1,40 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ("username", "email", "role", "assigned_to", "is_active", "last_login")
+    list_filter = ("role", "is_active", "regions", "countries__sdg_region")
+    search_fields = ("username", "email", "first_name", "last_name", "countries__name")
+    filter_horizontal = ("countries", "regions", "groups", "user_permissions")
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Role and assignments"), {"fields": ("role", "countries", "regions")}),
+        (_("Status"), {"fields": ("is_active", "is_staff", "is_superuser")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "email", "role", "password1", "password2"),
+            },
+        ),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("countries", "regions")
+
+    @admin.display(description=_("assigned to"))
+    def assigned_to(self, user):
+        if user.role == User.Role.FOCAL_POINT:
+            return ", ".join(c.name for c in user.countries.all()) or "—"
+        if user.role == User.Role.ANALYST:
+            return ", ".join(r.name for r in user.regions.all()) or _("all countries")
+        return _("everything")

@@ -1,0 +1,73 @@
+"""The one place that decides who may see and change what.
+
+Views, the admin and exports call these functions; they never filter by role themselves.
+A country a user may not see is answered with 404, so a forged URL reveals nothing.
+"""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from questionnaire.models import Country, Submission
+from questionnaire.models.geography import WORLD_M49
+
+
+def _analyst_region_filter(user, prefix: str = "") -> Q | None:
+    """None means every country; otherwise a filter on the analyst's regions."""
+    regions = list(user.regions.all())
+    if not regions or any(r.m49 == WORLD_M49 and r.kind == "world" for r in regions):
+        return None
+    ids = [r.pk for r in regions]
+    return (
+        Q(**{f"{prefix}sdg_region__in": ids})
+        | Q(**{f"{prefix}m49_region__in": ids})
+        | Q(**{f"{prefix}m49_subregion__in": ids})
+        | Q(**{f"{prefix}intermediate_region__in": ids})
+    )
+
+
+def countries_visible_to(user) -> QuerySet[Country]:
+    countries = Country.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return countries.none()
+    if user.is_administrator:
+        return countries
+    if user.is_analyst:
+        region_filter = _analyst_region_filter(user)
+        return countries if region_filter is None else countries.filter(region_filter)
+    return countries.filter(focal_points=user)
+
+
+def submissions_visible_to(user) -> QuerySet[Submission]:
+    return Submission.objects.filter(country__in=countries_visible_to(user))
+
+
+def can_view_country(user, country: Country) -> bool:
+    return countries_visible_to(user).filter(pk=country.pk).exists()
+
+
+def is_focal_point_for(user, country: Country) -> bool:
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.is_focal_point
+        and user.countries.filter(pk=country.pk).exists()
+    )
+
+
+def can_review(user) -> bool:
+    """Analysts and administrators review submissions (of the countries they can see)."""
+    return user.is_authenticated and user.is_active and (user.is_analyst or user.is_administrator)
+
+
+def visible_country_or_404(user, **lookup) -> Country:
+    try:
+        return countries_visible_to(user).get(**lookup)
+    except Country.DoesNotExist:
+        raise Http404 from None
+
+
+def visible_submission_or_404(user, **lookup) -> Submission:
+    try:
+        return submissions_visible_to(user).select_related("country", "round").get(**lookup)
+    except Submission.DoesNotExist:
+        raise Http404 from None

@@ -1,0 +1,169 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Answer,
+    Country,
+    Domain,
+    Item,
+    QuestionnaireVersion,
+    Region,
+    ResponseOption,
+    ResponseSet,
+    Round,
+    Submission,
+    SubmissionEvent,
+)
+
+
+class FrozenVersionAdminMixin:
+    """Official wording and codes are read-only once a round uses the version; translations stay editable."""
+
+    def _in_use(self, obj) -> bool:
+        return obj is not None and obj.questionnaire_version().is_in_use()
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if self._in_use(obj):
+            official = [f.removesuffix("_id") for f in obj.official_fields]
+            readonly += [f for f in official if f not in readonly]
+        return readonly
+
+    def has_delete_permission(self, request, obj=None):
+        if self._in_use(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+class DomainInline(admin.TabularInline):
+    model = Domain
+    fields = ("number", "sdmx_code", "name")
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(QuestionnaireVersion)
+class QuestionnaireVersionAdmin(FrozenVersionAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "code", "indicator", "in_use", "created_at")
+    search_fields = ("name", "code")
+    inlines = [DomainInline]
+
+    @admin.display(boolean=True, description=_("used by a round"))
+    def in_use(self, obj):
+        return obj.is_in_use()
+
+
+@admin.register(ResponseSet)
+class ResponseSetAdmin(FrozenVersionAdminMixin, admin.ModelAdmin):
+    list_display = ("code", "version")
+    list_filter = ("version",)
+
+
+@admin.register(ResponseOption)
+class ResponseOptionAdmin(FrozenVersionAdminMixin, admin.ModelAdmin):
+    list_display = ("code", "label", "value", "response_set", "order")
+    list_filter = ("response_set__version", "response_set")
+    search_fields = ("code", "label", "label_fr", "label_es")
+
+
+@admin.register(Domain)
+class DomainAdmin(FrozenVersionAdminMixin, admin.ModelAdmin):
+    list_display = ("number", "name", "sdmx_code", "version")
+    list_filter = ("version",)
+    search_fields = ("name", "name_fr", "name_es", "question")
+
+
+@admin.register(Item)
+class ItemAdmin(FrozenVersionAdminMixin, admin.ModelAdmin):
+    list_display = ("code", "text", "domain", "response_set", "version")
+    list_filter = ("version", "domain__number")
+    search_fields = ("code", "text", "text_fr", "text_es")
+    list_select_related = ("domain", "response_set", "version")
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ("m49", "name", "kind")
+    list_filter = ("kind",)
+    search_fields = ("m49", "name", "name_fr", "name_es")
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ("name", "m49", "iso3", "un_status", "sdg_region", "m49_subregion")
+    list_filter = ("un_status", "sdg_region", "m49_region", "ldc", "lldc", "sids")
+    search_fields = ("name", "name_fr", "name_es", "m49", "iso3", "iso2")
+    list_select_related = ("sdg_region", "m49_subregion")
+
+
+@admin.register(Round)
+class RoundAdmin(admin.ModelAdmin):
+    list_display = ("name", "reference_year", "version", "state", "opens_on", "closes_on")
+    list_filter = ("state", "version")
+    search_fields = ("name", "code")
+    filter_horizontal = ("carries_forward",)
+    list_select_related = ("version",)
+
+
+class AnswerInline(admin.TabularInline):
+    model = Answer
+    fields = ("item", "option_code", "policy_name", "policy_year", "link", "updated_by")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class SubmissionEventInline(admin.TabularInline):
+    model = SubmissionEvent
+    fields = ("at", "action", "from_state", "to_state", "actor", "note")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    """Read-only: answers and states change through the questionnaire and review workflow only."""
+
+    list_display = ("country", "round", "state", "revision", "updated_at", "updated_by")
+    list_filter = ("state", "round", "country__sdg_region")
+    search_fields = ("country__name", "country__m49", "country__iso3")
+    list_select_related = ("country", "round", "updated_by")
+    inlines = [AnswerInline, SubmissionEventInline]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SubmissionEvent)
+class SubmissionEventAdmin(admin.ModelAdmin):
+    list_display = ("submission", "action", "from_state", "to_state", "actor", "at")
+    list_filter = ("action", "submission__round")
+    search_fields = ("submission__country__name",)
+    list_select_related = ("submission__country", "submission__round", "actor")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,26 @@
+from .geography import Country, Region
+from .instrument import (
+    Domain,
+    Item,
+    QuestionnaireVersion,
+    ResponseOption,
+    ResponseSet,
+    VersionInUseError,
+)
+from .rounds import Round
+from .submissions import Answer, Submission, SubmissionEvent
+
+__all__ = [
+    "Answer",
+    "Country",
+    "Domain",
+    "Item",
+    "QuestionnaireVersion",
+    "Region",
+    "ResponseOption",
+    "ResponseSet",
+    "Round",
+    "Submission",
+    "SubmissionEvent",
+    "VersionInUseError",
+]

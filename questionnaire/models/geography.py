@@ -1,0 +1,93 @@
+"""Countries and areas of the UN Inquiry, and the regions that aggregates are computed for."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from policyindex.translation import translated
+
+WORLD_M49 = "001"
+
+
+class Region(models.Model):
+    class Kind(models.TextChoices):
+        WORLD = "world", _("World")
+        SDG = "sdg", _("SDG region")
+        M49_REGION = "m49_region", _("M49 region")
+        M49_SUBREGION = "m49_subregion", _("M49 sub-region")
+        M49_INTERMEDIATE = "m49_intermediate", _("M49 intermediate region")
+
+    m49 = models.CharField(_("M49 code"), max_length=3)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name (English)"), max_length=200)
+    name_fr = models.CharField(_("name (French)"), max_length=200, blank=True)
+    name_es = models.CharField(_("name (Spanish)"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["kind", "m49"]
+        constraints = [
+            # M49 uses 419 both as a region-level grouping and as the SDG region; kind tells them apart.
+            models.UniqueConstraint(fields=["kind", "m49"], name="unique_region_kind_m49")
+        ]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.m49})"
+
+    @property
+    def display_name(self) -> str:
+        return translated(self, "name")
+
+
+class Country(models.Model):
+    class UNStatus(models.TextChoices):
+        MEMBER = "member", _("Member State")
+        OBSERVER = "observer", _("Observer State")
+        NON_MEMBER = "non-member", _("Non-member State")
+
+    m49 = models.CharField(_("M49 code"), max_length=3, unique=True)
+    iso3 = models.CharField(_("ISO alpha-3"), max_length=3, unique=True)
+    iso2 = models.CharField(_("ISO alpha-2"), max_length=2)
+    name = models.CharField(_("name (English)"), max_length=200)
+    name_fr = models.CharField(_("name (French)"), max_length=200, blank=True)
+    name_es = models.CharField(_("name (Spanish)"), max_length=200, blank=True)
+    un_status = models.CharField(_("UN status"), max_length=20, choices=UNStatus.choices)
+    m49_region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("M49 region")
+    )
+    m49_subregion = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("M49 sub-region")
+    )
+    intermediate_region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("M49 intermediate region"),
+    )
+    sdg_region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("SDG region")
+    )
+    ldc = models.BooleanField(_("least developed country"), default=False)
+    lldc = models.BooleanField(_("land-locked developing country"), default=False)
+    sids = models.BooleanField(_("small island developing State"), default=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return translated(self, "name")
+
+    def region_ids(self) -> set[int]:
+        """The regions this country counts in, besides World."""
+        ids = {self.m49_region_id, self.m49_subregion_id, self.sdg_region_id}
+        if self.intermediate_region_id:
+            ids.add(self.intermediate_region_id)
+        return ids

@@ -1,0 +1,64 @@
+"""A round of the Inquiry: which questionnaire version, when it is open, and its state."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .instrument import QuestionnaireVersion
+
+
+class Round(models.Model):
+    class State(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+        PUBLISHED = "published", _("Published")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    reference_year = models.PositiveSmallIntegerField(_("reference year"), unique=True)
+    version = models.ForeignKey(
+        QuestionnaireVersion,
+        on_delete=models.PROTECT,
+        related_name="rounds",
+        verbose_name=_("questionnaire version"),
+    )
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("closes on"))
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.PLANNED
+    )
+    carries_forward = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="carried_forward_by",
+        verbose_name=_("carries forward"),
+        help_text=_(
+            "Earlier rounds whose results count for countries that did not answer this round."
+        ),
+    )
+
+    class Meta:
+        ordering = ["-reference_year"]
+        verbose_name = _("round")
+        verbose_name_plural = _("rounds")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
+            raise ValidationError({"closes_on": _("A round cannot close before it opens.")})
+
+    def accepts_answers(self, today: datetime.date | None = None) -> bool:
+        """Whether focal points may still change answers: open state and within the dates."""
+        today = today or timezone.localdate()
+        return self.state == self.State.OPEN and self.opens_on <= today <= self.closes_on
+
+    def is_past_closing(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return today > self.closes_on

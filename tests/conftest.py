@@ -1,0 +1,62 @@
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+# pytest-playwright runs an event loop in the main thread; Django's ORM calls made by the tests
+# themselves (arranging data, checking results) are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# Playwright must never download a browser: the system Chromium is used.
+os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+
+BROWSER_DIR = Path(__file__).parent / "browser"
+
+
+def chromium_path() -> str | None:
+    configured = os.environ.get("CHROMIUM_PATH")
+    if configured:
+        return configured if Path(configured).exists() else None
+    for candidate in ("/usr/bin/chromium", "/usr/bin/chromium-browser"):
+        if Path(candidate).exists():
+            return candidate
+    return shutil.which("chromium")
+
+
+def pytest_collection_modifyitems(config, items):
+    browser_items = [i for i in items if BROWSER_DIR in Path(str(i.fspath)).parents]
+    for item in browser_items:
+        item.add_marker(pytest.mark.browser)
+    if browser_items and chromium_path() is None:
+        reason = "no Chromium found at /usr/bin/chromium or CHROMIUM_PATH: browser tests skipped"
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            raise pytest.UsageError(reason.replace("skipped", "and REQUIRE_BROWSER=1"))
+        for item in browser_items:
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": chromium_path(),
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    }
+
+
+@pytest.fixture
+def instrument(db):
+    """The 10.7.2 questionnaire version as loaded from the methodology file."""
+    from fixtures.instrument import load_instrument
+
+    return load_instrument(code="inquiry-13", name="Thirteenth Inquiry, 2020-2021")
+
+
+@pytest.fixture
+def all_countries(db):
+    """The 197 countries of the reference file with their regions."""
+    from fixtures.geography import load_countries
+    from questionnaire.models import Country
+
+    load_countries()
+    return Country.objects.all()

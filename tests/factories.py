@@ -1,0 +1,80 @@
+"""factory_boy factories: each test builds just the data it needs."""
+
+import datetime
+
+import factory
+from django.utils import timezone
+
+from accounts.models import User
+from questionnaire.models import Country, Region, Round
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ("kind", "m49")
+
+    kind = Region.Kind.SDG
+    m49 = factory.Sequence(lambda n: f"{900 - n % 900:03d}")
+    name = factory.Sequence(lambda n: f"Region {n}")
+
+
+class CountryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Country
+
+    m49 = factory.Sequence(lambda n: f"{n % 1000:03d}")
+    iso3 = factory.Sequence(lambda n: f"X{n // 26 % 26 + 65:c}{n % 26 + 65:c}")
+    iso2 = factory.LazyAttribute(lambda o: o.iso3[:2])
+    name = factory.Sequence(lambda n: f"Country {n}")
+    name_fr = factory.LazyAttribute(lambda o: f"Pays {o.name}")
+    un_status = Country.UNStatus.MEMBER
+    m49_region = factory.SubFactory(RegionFactory, kind=Region.Kind.M49_REGION)
+    m49_subregion = factory.SubFactory(RegionFactory, kind=Region.Kind.M49_SUBREGION)
+    sdg_region = factory.SubFactory(RegionFactory, kind=Region.Kind.SDG)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+    password = factory.django.Password("correct horse battery staple")
+    role = User.Role.FOCAL_POINT
+
+
+class FocalPointFactory(UserFactory):
+    @factory.post_generation
+    def countries(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.countries.set(extracted)
+
+
+class AnalystFactory(UserFactory):
+    role = User.Role.ANALYST
+
+    @factory.post_generation
+    def regions(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.regions.set(extracted)
+
+
+class AdministratorFactory(UserFactory):
+    role = User.Role.ADMINISTRATOR
+
+
+class RoundFactory(factory.django.DjangoModelFactory):
+    """An open round by default, open today, on the given questionnaire version."""
+
+    class Meta:
+        model = Round
+
+    code = factory.Sequence(lambda n: f"round-{n}")
+    name = factory.Sequence(lambda n: f"Round {n}")
+    reference_year = factory.Sequence(lambda n: 2030 + n)
+    opens_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
+    closes_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=60))
+    state = Round.State.OPEN

@@ -1,0 +1,102 @@
+"""Logging in, failing to, throttling, changing and resetting a password, the home page."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from questionnaire.services.submissions import start_submission
+from tests.factories import (
+    AdministratorFactory,
+    AnalystFactory,
+    CountryFactory,
+    FocalPointFactory,
+    RoundFactory,
+)
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.mark.django_db
+def test_a_user_logs_in_and_lands_on_the_home_page(client):
+    country = CountryFactory(name="Atlantis")
+    FocalPointFactory(username="fp", countries=[country])
+    response = client.post(reverse("login"), {"username": "fp", "password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("home")
+    assert "Atlantis" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_wrong_password_shows_an_error_and_logs_nobody_in(client):
+    FocalPointFactory(username="fp")
+    response = client.post(reverse("login"), {"username": "fp", "password": "wrong"})
+    assert response.status_code == 200
+    assert "Please enter a correct username and password" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_repeated_failed_logins_are_throttled_even_with_the_right_password(client, settings):
+    FocalPointFactory(username="fp")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "fp", "password": "wrong"})
+    response = client.post(reverse("login"), {"username": "fp", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "Too many failed logins" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_a_password_reset_sends_an_email_with_a_link(client):
+    FocalPointFactory(username="fp", email="fp@example.org")
+    client.post(reverse("password_reset"), {"email": "fp@example.org"})
+    assert len(mail.outbox) == 1
+    assert "/accounts/reset/" in mail.outbox[0].body
+
+
+@pytest.mark.django_db
+def test_a_new_password_must_pass_the_password_validators(client):
+    user = FocalPointFactory(username="fp")
+    client.force_login(user)
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": "12345678", "new_password2": "12345678"},
+    )
+    assert response.status_code == 200
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+
+
+@pytest.mark.django_db
+def test_logging_out_needs_a_post_and_ends_the_session(client):
+    client.force_login(FocalPointFactory())
+    client.post(reverse("logout"))
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_the_home_page_shows_a_focal_point_their_drafts_to_finish(client, instrument):
+    country = CountryFactory(name="Atlantis")
+    round_ = RoundFactory(version=instrument, name="Open round")
+    start_submission(round=round_, country=country)
+    client.force_login(FocalPointFactory(countries=[country]))
+    page = client.get(reverse("home")).content.decode()
+    assert "Open round" in page and "Atlantis" in page and "Draft" in page and "0 / 30" in page
+
+
+def test_the_home_page_shows_an_analyst_the_submissions_to_review(client, instrument):
+    country = CountryFactory(name="Atlantis")
+    round_ = RoundFactory(version=instrument, name="Open round")
+    submission = start_submission(round=round_, country=country)
+    submission.state = submission.State.SUBMITTED
+    submission.save()
+    client.force_login(AnalystFactory())
+    page = client.get(reverse("home")).content.decode()
+    assert "Submissions waiting for review" in page
+    assert "Atlantis" in page
+
+
+@pytest.mark.django_db
+def test_an_administrator_reaches_the_admin_and_others_do_not(client):
+    client.force_login(AdministratorFactory())
+    assert client.get(reverse("admin:index")).status_code == 200
+    client.force_login(AnalystFactory())
+    assert client.get(reverse("admin:index")).status_code == 302

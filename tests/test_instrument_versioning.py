@@ -1,0 +1,72 @@
+"""A questionnaire version used by a round is frozen; translations fall back to English."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from questionnaire.models import Domain, Item, VersionInUseError
+from tests.factories import AdministratorFactory, RoundFactory
+
+
+def test_a_version_not_yet_used_can_be_corrected(instrument):
+    item = Item.objects.get(version=instrument, code="2a")
+    item.text = "Corrected wording"
+    item.save()
+    item.refresh_from_db()
+    assert item.text == "Corrected wording"
+
+
+def test_the_official_wording_of_a_version_in_use_cannot_be_edited(instrument):
+    RoundFactory(version=instrument)
+    item = Item.objects.get(version=instrument, code="2a")
+    original = item.text
+    item.text = "Changed wording"
+    with pytest.raises(VersionInUseError):
+        item.save()
+    item.refresh_from_db()
+    assert item.text == original
+
+
+def test_a_version_in_use_cannot_be_deleted_or_extended(instrument):
+    RoundFactory(version=instrument)
+    domain = Domain.objects.get(version=instrument, number=1)
+    with pytest.raises(VersionInUseError):
+        domain.delete()
+    with pytest.raises(VersionInUseError):
+        Item.objects.create(
+            version=instrument,
+            domain=domain,
+            code="1f",
+            text="New",
+            order=31,
+            response_set=domain.items.first().response_set,
+        )
+
+
+def test_translations_of_a_version_in_use_can_still_be_improved(instrument):
+    RoundFactory(version=instrument)
+    item = Item.objects.get(version=instrument, code="2a")
+    item.text_fr = "Traduction améliorée"
+    item.save()
+    item.refresh_from_db()
+    assert item.text_fr == "Traduction améliorée"
+
+
+def test_admin_shows_the_official_wording_of_a_version_in_use_read_only(client, instrument):
+    RoundFactory(version=instrument)
+    client.force_login(AdministratorFactory())
+    item = Item.objects.get(version=instrument, code="2a")
+    response = client.get(reverse("admin:questionnaire_item_change", args=[item.pk]))
+    assert response.status_code == 200
+    assert 'name="text"' not in response.content.decode()
+    assert 'name="text_fr"' in response.content.decode()
+
+
+def test_a_missing_translation_falls_back_to_the_official_english(instrument):
+    item = Item.objects.get(version=instrument, code="3a")
+    item.text_es = ""
+    item.text_fr = "Mécanisme de coordination interministérielle"
+    with translation.override("es"):
+        assert item.display_text == item.text
+    with translation.override("fr"):
+        assert item.display_text == "Mécanisme de coordination interministérielle"

@@ -1,0 +1,43 @@
+"""A submission is one country's answers for one round."""
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from policyindex.append_only import AppendOnlyError
+from questionnaire.models import Submission, SubmissionEvent
+from questionnaire.services.submissions import start_submission
+from tests.factories import CountryFactory, RoundFactory
+
+
+def test_starting_a_submission_creates_one_blank_answer_per_item(instrument):
+    submission = start_submission(round=RoundFactory(version=instrument), country=CountryFactory())
+    assert submission.state == Submission.State.DRAFT
+    assert submission.answers.count() == 30
+    assert set(submission.answer_codes().values()) == {None}
+    assert submission.events.get().action == SubmissionEvent.Action.CREATED
+
+
+def test_starting_twice_returns_the_same_submission(instrument):
+    round_, country = RoundFactory(version=instrument), CountryFactory()
+    assert start_submission(round=round_, country=country) == start_submission(
+        round=round_, country=country
+    )
+
+
+def test_the_database_allows_one_submission_per_country_and_round(instrument):
+    round_, country = RoundFactory(version=instrument), CountryFactory()
+    Submission.objects.create(round=round_, country=country)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Submission.objects.create(round=round_, country=country)
+
+
+def test_submission_events_are_never_updated_or_deleted(instrument):
+    submission = start_submission(round=RoundFactory(version=instrument), country=CountryFactory())
+    event = submission.events.get()
+    event.note = "rewritten"
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+    with pytest.raises(AppendOnlyError):
+        SubmissionEvent.objects.filter(pk=event.pk).update(note="rewritten")
