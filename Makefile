@@ -51,8 +51,14 @@ test-postgres: $(VENV)/.dev-installed
 		echo "PostgreSQL not reachable at $(DATABASE_URL_TEST): skipped the PostgreSQL run (set DATABASE_URL_TEST or start it)."; \
 	fi
 
+# On PostgreSQL when it is reachable (as in production), otherwise on SQLite.
 bench: $(VENV)/.dev-installed
-	DATABASE_URL_BENCH='$(DATABASE_URL_TEST)' $(PY) manage.py bench --output bench-results.json
+	@if $(PY) -c "import psycopg; psycopg.connect('$(DATABASE_URL_TEST)', connect_timeout=3).close()" 2>/dev/null; then \
+		DATABASE_URL='$(DATABASE_URL_TEST)' $(PY) manage.py bench --output bench-results.json; \
+	else \
+		echo "PostgreSQL not reachable at $(DATABASE_URL_TEST): benchmarking on SQLite."; \
+		DATABASE_URL=sqlite:///bench-db.sqlite3 $(PY) manage.py bench --output bench-results.json; \
+	fi
 
 messages: $(VENV)/.dev-installed
 	$(PY) manage.py makemessages -l fr -l es --ignore=.venv --ignore=staticfiles --no-obsolete

@@ -47,7 +47,8 @@ def append_only_trigger(table: str) -> migrations.RunPython:
                 RAISE EXCEPTION 'records in % are append-only', TG_TABLE_NAME;
             END;
             $$ LANGUAGE plpgsql;
-            """
+            """,
+            params=None,  # the SQL holds a literal % for RAISE, not a placeholder
         )
         schema_editor.execute(
             f'CREATE TRIGGER "{table}_append_only" BEFORE UPDATE OR DELETE ON "{table}" '

@@ -1,0 +1,54 @@
+import importlib
+import json
+import sys
+from pathlib import Path
+
+from django.apps import apps
+from django.core.management.base import BaseCommand
+from django.db import connection
+
+from fixtures.geography import load_countries
+from fixtures.rounds import load_rounds
+
+
+class Command(BaseCommand):
+    help = (
+        "Runs every app's benchmark measures in a fresh test database, prints a table and writes "
+        "the figures as JSON; exits non-zero when a measure misses its target."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--output", default="bench-results.json")
+
+    def handle(self, *args, output, **options):
+        creation = connection.creation
+        self.stdout.write(f"Benchmark database: {connection.vendor}")
+        old_name = creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+        try:
+            load_countries()
+            load_rounds()
+            results = []
+            for app in apps.get_app_configs():
+                try:
+                    module = importlib.import_module(f"{app.name}.bench")
+                except ModuleNotFoundError as error:
+                    if error.name != f"{app.name}.bench":
+                        raise
+                    continue
+                for measure in module.MEASURES:
+                    results.extend(measure())
+        finally:
+            creation.destroy_test_db(old_name, verbosity=0)
+
+        width = max((len(r.name) for r in results), default=10)
+        self.stdout.write(f"{'measure':<{width}}  ratio  target  queries  baseline")
+        for r in results:
+            mark = "" if r.passed else "  MISSED"
+            self.stdout.write(
+                f"{r.name:<{width}}  {r.ratio:5.2f}  {r.target:6.1f}  {r.queries:7d}  {r.baseline}{mark}"
+            )
+        payload = {r.name: r.as_dict() | {"database": connection.vendor} for r in results}
+        Path(output).write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+        self.stdout.write(f"Wrote {output}")
+        if not all(r.passed for r in results):
+            sys.exit(1)
