@@ -127,6 +127,11 @@ STORAGES = {
     },
 }
 
+# Static files come from the app folders too, so the app (and its tests) work before collectstatic;
+# in production `collectstatic` adds the compressed, hashed copies whitenoise prefers.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="policyindex <noreply@localhost>")
