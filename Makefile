@@ -13,7 +13,8 @@ run: setup
 
 setup: $(VENV)/.runtime-installed
 	$(PY) manage.py migrate --no-input -v 0
-	$(PY) manage.py compilemessages -v 0 --ignore=.venv
+	@# The compiled catalogues are committed; rebuild them when gettext is installed.
+	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages -v 0 --ignore=.venv; fi
 	$(PY) manage.py load_reference_data
 	$(PY) manage.py load_demo
 
