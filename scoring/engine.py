@@ -1,6 +1,6 @@
 """The pure scoring engine for SDG indicator 10.7.2.
 
-This module encodes the arithmetic of /work/shared/methodology/README.md and nothing else. It
+This module encodes the arithmetic of ../shared/methodology/README.md and nothing else. It
 imports only the standard library (never Django), so it can be tested, benchmarked and reused
 without a database or settings.
 

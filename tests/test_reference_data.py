@@ -143,3 +143,17 @@ def test_the_twelfth_and_thirteenth_inquiry_and_an_open_demo_round_exist():
     assert rounds[2021].name.startswith("Thirteenth Inquiry")
     assert list(rounds[2021].carries_forward.all()) == [rounds[2019]]
     assert any(r.state == Round.State.OPEN for r in rounds.values())
+
+
+def test_the_scoring_engine_knows_the_same_items_options_and_codes_as_the_methodology_file():
+    from scoring.engine import DOMAINS
+
+    assert [(d.number, d.sdmx) for d in DOMAINS] == [
+        (d["number"], d["sdmx"]) for d in SPEC["domains"]
+    ]
+    for engine_domain, spec in zip(DOMAINS, SPEC["domains"], strict=True):
+        assert list(engine_domain.item_codes) == [i["code"] for i in spec["items"]]
+        options = SPEC["response_sets"][spec["response_set"]]
+        assert dict(engine_domain.option_values) == {
+            o["code"]: int(Decimal(o["value"]) * 2) for o in options
+        }
