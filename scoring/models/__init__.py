@@ -1,0 +1,4 @@
+from .published import PublishedResult, ResultImport
+from .records import DomainScore, ScoreRecord
+
+__all__ = ["DomainScore", "PublishedResult", "ResultImport", "ScoreRecord"]

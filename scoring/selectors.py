@@ -1,0 +1,328 @@
+"""Reading results: a country's result for a round, and the regional aggregates of a round.
+
+A country's result for a round is its validated submission's current (newest) score record where
+one exists, otherwise the current values of its imported published results. Every function here
+runs a fixed number of queries, whatever the number of countries.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from django.utils.translation import gettext_lazy as _
+
+from questionnaire.models import Country, Region, Round, Submission
+from scoring import engine
+from scoring.models import DomainScore, PublishedResult, ResultImport, ScoreRecord
+from scoring.models.choices import BREAKDOWNS, DOMAIN_BREAKDOWNS, OVERALL, Category
+
+COMPUTED = "computed"
+PUBLISHED = "published"
+SOURCE_LABELS = {
+    COMPUTED: _("computed from validated answers"),
+    PUBLISHED: _("published by the UN, imported"),
+}
+MEETING = (Category.MEETS, Category.FULLY_MEETS)
+REGION_KIND_ORDER = (
+    Region.Kind.WORLD,
+    Region.Kind.SDG,
+    Region.Kind.M49_REGION,
+    Region.Kind.M49_SUBREGION,
+    Region.Kind.M49_INTERMEDIATE,
+)
+
+
+@dataclass(frozen=True)
+class CountryResult:
+    country_id: int
+    round_id: int
+    source: str
+    # Breakdown ("_T", "PD_1".."PD_6") to category 1-4; a published result may lack domains.
+    categories: dict[str, int]
+    record_id: int | None = None
+
+    @property
+    def source_label(self) -> str:
+        return str(SOURCE_LABELS[self.source])
+
+    @property
+    def overall(self) -> int | None:
+        return self.categories.get(OVERALL)
+
+
+def current_published_values(*, rounds) -> dict[tuple[int, int, str], int]:
+    """(country id, round id, breakdown) to the current (newest) published category."""
+    values: dict[tuple[int, int, str], int] = {}
+    rows = PublishedResult.objects.filter(round__in=rounds).order_by("pk")
+    for country_id, round_id, breakdown, category in rows.values_list(
+        "country_id", "round_id", "breakdown", "category"
+    ):
+        values[(country_id, round_id, breakdown)] = category
+    return values
+
+
+def current_score_records(*, rounds) -> dict[tuple[int, int], tuple[int, int]]:
+    """(round id, country id) to (record id, overall category) of the current record of each
+    validated submission."""
+    current: dict[tuple[int, int], tuple[int, int]] = {}
+    rows = (
+        ScoreRecord.objects.filter(round__in=rounds)
+        .order_by("-created_at", "-pk")
+        .values_list("pk", "round_id", "country_id", "category", "submission__state")
+    )
+    seen = set()
+    for pk, round_id, country_id, category, state in rows:
+        key = (round_id, country_id)
+        if key in seen:
+            continue
+        seen.add(key)
+        # The newest record counts only while its submission is validated.
+        if state == Submission.State.VALIDATED:
+            current[key] = (pk, category)
+    return current
+
+
+def results_for_rounds(*, rounds) -> dict[tuple[int, int], CountryResult]:
+    """(round id, country id) to the country's result for that round (3 queries)."""
+    rounds = list(rounds)
+    records = current_score_records(rounds=rounds)
+    domain_categories: dict[int, dict[str, int]] = defaultdict(dict)
+    record_ids = [pk for pk, _category in records.values()]
+    for record_id, sdmx, category in DomainScore.objects.filter(
+        record_id__in=record_ids
+    ).values_list("record_id", "sdmx", "category"):
+        domain_categories[record_id][sdmx] = category
+    results = {
+        key: CountryResult(
+            country_id=key[1],
+            round_id=key[0],
+            source=COMPUTED,
+            categories={OVERALL: category, **domain_categories[pk]},
+            record_id=pk,
+        )
+        for key, (pk, category) in records.items()
+    }
+    published: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
+    for (country_id, round_id, breakdown), category in current_published_values(
+        rounds=rounds
+    ).items():
+        if (round_id, country_id) not in results:
+            published[(round_id, country_id)][breakdown] = category
+    for (round_id, country_id), categories in published.items():
+        results[(round_id, country_id)] = CountryResult(
+            country_id=country_id, round_id=round_id, source=PUBLISHED, categories=categories
+        )
+    return results
+
+
+def rounds_counted(round: Round) -> list[Round]:
+    """The round first, then the rounds it carries forward, newest reference year first."""
+    carried = sorted(round.carries_forward.all(), key=lambda r: -r.reference_year)
+    return [round, *[r for r in carried if r.pk != round.pk]]
+
+
+def round_country_results(*, round: Round) -> dict[int, CountryResult]:
+    """The country series of a round: only the round's own respondents."""
+    return {
+        country_id: result
+        for (_round_id, country_id), result in results_for_rounds(rounds=[round]).items()
+    }
+
+
+def combined_country_results(*, round: Round) -> tuple[list[Round], dict[int, CountryResult]]:
+    """Each country's latest result among the round and the rounds it carries forward."""
+    rounds = rounds_counted(round)
+    all_results = results_for_rounds(rounds=rounds)
+    combined: dict[int, CountryResult] = {}
+    for r in rounds:  # the round itself first, so its own results win
+        for (round_id, country_id), result in all_results.items():
+            if round_id == r.pk and country_id not in combined:
+                combined[country_id] = result
+    return rounds, combined
+
+
+@dataclass
+class MeasureAggregate:
+    """Countries with a result for one measure (overall or one domain) in one region."""
+
+    counts: list[int] = field(default_factory=lambda: [0, 0, 0, 0])
+
+    @property
+    def responding(self) -> int:
+        return sum(self.counts)
+
+    def count(self, category: int) -> int:
+        return self.counts[category - 1]
+
+    def share(self, *categories: int) -> Fraction | None:
+        """Exact share of responding countries in the categories; None without respondents."""
+        if not self.responding:
+            return None
+        return Fraction(sum(self.count(c) for c in categories), self.responding)
+
+    @property
+    def meeting(self) -> int:
+        return sum(self.count(c) for c in MEETING)
+
+    @property
+    def share_meeting(self) -> Fraction | None:
+        return self.share(*MEETING)
+
+    @property
+    def percent_meeting(self) -> Fraction | None:
+        share = self.share_meeting
+        return None if share is None else share * 100
+
+
+@dataclass
+class RegionAggregate:
+    region: Region
+    measures: dict[str, MeasureAggregate]
+
+    def measure(self, breakdown: str) -> MeasureAggregate:
+        return self.measures[breakdown]
+
+
+@dataclass
+class RoundAggregates:
+    round: Round
+    rounds: list[Round]
+    results: dict[int, CountryResult]
+    regions: list[RegionAggregate]
+
+    @property
+    def world(self) -> RegionAggregate:
+        return self.regions[0]
+
+    def from_round_counts(self) -> list[tuple[Round, int]]:
+        """How many countries count with a result of each round (own, then carried forward)."""
+        counts = defaultdict(int)
+        for result in self.results.values():
+            counts[result.round_id] += 1
+        return [(r, counts[r.pk]) for r in self.rounds]
+
+
+def round_aggregates(*, round: Round) -> RoundAggregates:
+    """Per region (World, SDG regions, M49 regions, sub-regions and intermediate regions): the
+    countries with a result, their count per category and the share meeting or fully meeting,
+    overall and per domain. The denominator of each measure is the countries with a result for it.
+    A fixed number of queries (six), whatever the number of countries."""
+    rounds, results = combined_country_results(round=round)
+    regions = sorted(Region.objects.all(), key=lambda r: (REGION_KIND_ORDER.index(r.kind), r.m49))
+    aggregates = {
+        r.pk: RegionAggregate(r, {b: MeasureAggregate() for b in BREAKDOWNS}) for r in regions
+    }
+    world_ids = [r.pk for r in regions if r.kind == Region.Kind.WORLD]
+    memberships = Country.objects.filter(pk__in=list(results)).values_list(
+        "pk", "sdg_region_id", "m49_region_id", "m49_subregion_id", "intermediate_region_id"
+    )
+    for country_id, *region_ids in memberships:
+        categories = results[country_id].categories
+        targets = [aggregates[pk] for pk in (*world_ids, *region_ids) if pk is not None]
+        for breakdown, category in categories.items():
+            index = category - 1
+            for aggregate in targets:
+                aggregate.measures[breakdown].counts[index] += 1
+    return RoundAggregates(
+        round=round, rounds=rounds, results=results, regions=[aggregates[r.pk] for r in regions]
+    )
+
+
+# --- The explanation of one country's result for one round -------------------------------------
+
+
+@dataclass
+class Explanation:
+    country: Country
+    round: Round
+    result: CountryResult | None
+    submission: Submission | None
+    record: ScoreRecord | None
+    records: list[ScoreRecord]
+    domain_rows: list[dict]
+    published_rows: list[dict]
+    published_history: list[PublishedResult]
+    imports: list[ResultImport]
+    carried_result: CountryResult | None = None
+    carried_round: Round | None = None
+
+
+def explain_country_round(*, round: Round, country: Country) -> Explanation:
+    """Everything the explanation page shows about a country's result for a round."""
+    result = results_for_rounds(rounds=[round]).get((round.pk, country.pk))
+    submission = Submission.objects.filter(round=round, country=country).first()
+    records = list(
+        ScoreRecord.objects.filter(round=round, country=country)
+        .select_related("triggered_by", "submission")
+        .prefetch_related("domain_scores")
+    )
+    record = None
+    if result is not None and result.source == COMPUTED:
+        record = next(r for r in records if r.pk == result.record_id)
+    domain_rows = _domain_rows(round=round, record=record) if record else []
+    history = list(
+        PublishedResult.objects.filter(round=round, country=country)
+        .select_related("result_import__imported_by")
+        .order_by("-pk")
+    )
+    published_rows, seen = [], set()
+    for row in history:  # newest first: the first row of a breakdown is its current value
+        if row.breakdown not in seen:
+            seen.add(row.breakdown)
+            published_rows.append(row)
+    published_rows.sort(key=lambda r: BREAKDOWNS.index(r.breakdown))
+    imports = list({row.result_import_id: row.result_import for row in published_rows}.values())
+    explanation = Explanation(
+        country=country,
+        round=round,
+        result=result,
+        submission=submission,
+        record=record,
+        records=records,
+        domain_rows=domain_rows,
+        published_rows=[
+            {"row": row, "domain": _domain_number(row.breakdown)} for row in published_rows
+        ],
+        published_history=history,
+        imports=imports,
+    )
+    if result is None:
+        rounds, combined = combined_country_results(round=round)
+        carried = combined.get(country.pk)
+        if carried is not None:
+            explanation.carried_result = carried
+            explanation.carried_round = next(r for r in rounds if r.pk == carried.round_id)
+    return explanation
+
+
+def _domain_number(breakdown: str) -> int | None:
+    return DOMAIN_BREAKDOWNS.index(breakdown) + 1 if breakdown in DOMAIN_BREAKDOWNS else None
+
+
+def _domain_rows(*, round: Round, record: ScoreRecord) -> list[dict]:
+    """Each domain of the round's questionnaire with the record's answers and result."""
+    domains = list(
+        round.version.domains.prefetch_related("items__response_set__options").order_by("number")
+    )
+    scores = {d.number: d for d in record.domain_scores.all()}
+    imputed = set(record.imputed_items)
+    rows = []
+    for domain in domains:
+        score = scores.get(domain.number)
+        items = []
+        for item in sorted(domain.items.all(), key=lambda i: i.order):
+            code = record.answers.get(item.code)
+            options = {o.code: o for o in item.response_set.options.all()}
+            option = options.get(code) if code else None
+            items.append(
+                {"item": item, "code": code, "option": option, "imputed": item.code in imputed}
+            )
+        rows.append(
+            {
+                "domain": domain,
+                "score": score,
+                "items": items,
+                "rule": engine.threshold_rule(score.category) if score else "",
+            }
+        )
+    return rows

@@ -1,0 +1,115 @@
+"""Writing score records: scoring a validated submission, and recomputing a round's scores."""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from questionnaire.models import Round, Submission
+from scoring import engine
+from scoring.models import DomainScore, ScoreRecord
+
+
+class NotScorableError(Exception):
+    """The submission cannot be scored (it is not validated)."""
+
+
+@dataclass(frozen=True)
+class ScoringOutcome:
+    record: ScoreRecord
+    created: bool
+
+
+def _rounded(score: Fraction) -> Decimal:
+    return (Decimal(score.numerator) / Decimal(score.denominator)).quantize(
+        Decimal("0.0001"), rounding=ROUND_HALF_UP
+    )
+
+
+def current_record(*, round: Round, country_id: int) -> ScoreRecord | None:
+    return ScoreRecord.objects.filter(round=round, country_id=country_id).first()
+
+
+def _write_record(*, submission, answers, by, trigger, reason) -> ScoreRecord:
+    result = engine.compute_score(answers)
+    record = ScoreRecord.objects.create(
+        country_id=submission.country_id,
+        round_id=submission.round_id,
+        submission=submission,
+        answers=dict(result.answers),
+        answers_hash=engine.answers_fingerprint(answers),
+        methodology_version=result.methodology_version,
+        twice_sum=result.overall.twice_sum,
+        item_count=result.overall.item_count,
+        score=_rounded(result.overall.score),
+        category=result.overall.category.code,
+        imputed_items=list(result.imputed_items),
+        triggered_by=by,
+        trigger=trigger,
+        reason=reason,
+    )
+    DomainScore.objects.bulk_create(
+        DomainScore(
+            record=record,
+            number=d.number,
+            sdmx=d.sdmx,
+            twice_sum=d.twice_sum,
+            item_count=d.item_count,
+            score=_rounded(d.score),
+            category=d.category.code,
+            imputed_items=list(d.imputed_items),
+        )
+        for d in result.domains
+    )
+    return record
+
+
+def score_validated_submission(
+    *,
+    submission: Submission,
+    by,
+    reason: str = "",
+    trigger: str = ScoreRecord.Trigger.VALIDATION,
+) -> ScoringOutcome:
+    """Scores a validated submission and records it, unless its current record already holds
+    these very answers under the current methodology (then that record is returned, nothing is
+    written). Refuses a submission that is not validated."""
+    with transaction.atomic():
+        locked = Submission.objects.select_for_update().get(pk=submission.pk)
+        if locked.state != Submission.State.VALIDATED:
+            raise NotScorableError(
+                _("Only a validated submission is scored; %(submission)s is %(state)s.")
+                % {"submission": locked, "state": locked.get_state_display()}
+            )
+        answers = locked.answer_codes()
+        fingerprint = engine.answers_fingerprint(answers)
+        current = current_record(round=locked.round, country_id=locked.country_id)
+        if (
+            current is not None
+            and current.submission_id == locked.pk
+            and current.answers_hash == fingerprint
+            and current.methodology_version == engine.METHODOLOGY_VERSION
+        ):
+            return ScoringOutcome(record=current, created=False)
+        record = _write_record(
+            submission=locked, answers=answers, by=by, trigger=trigger, reason=reason
+        )
+        return ScoringOutcome(record=record, created=True)
+
+
+def recompute_scores(*, round: Round, by, reason: str) -> list[ScoringOutcome]:
+    """Scores every validated submission of the round again (after a methodology fix, say): a new
+    record is written beside the old one wherever the result would come from different rules or
+    answers; unchanged ones are left alone."""
+    if not reason.strip():
+        raise ValueError(_("A recomputation needs a reason."))
+    submissions = Submission.objects.filter(round=round, state=Submission.State.VALIDATED)
+    with transaction.atomic():
+        return [
+            score_validated_submission(
+                submission=submission, by=by, reason=reason, trigger=ScoreRecord.Trigger.RECOMPUTE
+            )
+            for submission in submissions.order_by("pk")
+        ]

@@ -1,0 +1,82 @@
+"""Factories for scoring tests: validated submissions with chosen answers, published results."""
+
+import factory
+
+from questionnaire.models import Submission, SubmissionEvent
+from questionnaire.services.submissions import start_submission
+from scoring.models import PublishedResult, ResultImport
+from tests.factories import CountryFactory, RoundFactory
+
+DOMAIN_1_ITEMS = [f"1{letter}" for letter in "abcde"]
+ITEMS = [f"{n}{letter}" for n in range(1, 7) for letter in "abcde"]
+
+
+def all_yes() -> dict[str, str]:
+    return {code: ("yes_all" if code.startswith("1") else "yes") for code in ITEMS}
+
+
+def answers_with(*, no: tuple[str, ...] = (), legal: tuple[str, ...] = (), missing=()) -> dict:
+    """All yes, except the items answered No, "Yes, only legal status" (domain 1) or left blank."""
+    answers: dict[str, str | None] = all_yes()
+    for code in no:
+        answers[code] = "no"
+    for code in legal:
+        answers[code] = "yes_legal"
+    for code in missing:
+        answers[code] = None
+    return answers
+
+
+def answers_for_overall(category: int) -> dict:
+    """Answers whose overall category is the one given (1-4)."""
+    return {
+        4: all_yes(),
+        3: answers_with(no=("2a",)),
+        2: answers_with(no=ITEMS[:7]),
+        1: answers_with(no=ITEMS[:20]),
+    }[category]
+
+
+def validated_submission(*, round=None, country=None, answers=None, state=None) -> Submission:
+    """A submission of the round (on the round's questionnaire version) with the given answers,
+    validated by default, as the review workflow leaves it."""
+    round = round or RoundFactory()
+    country = country or CountryFactory()
+    submission = start_submission(round=round, country=country)
+    answers = all_yes() if answers is None else answers
+    for answer in submission.answers.select_related("item"):
+        answer.option_code = answers.get(answer.item.code) or ""
+        answer.save()
+    submission.state = state or Submission.State.VALIDATED
+    submission.save()
+    SubmissionEvent.objects.create(
+        submission=submission,
+        action=SubmissionEvent.Action.VALIDATED,
+        from_state=Submission.State.SUBMITTED,
+        to_state=submission.state,
+    )
+    return submission
+
+
+class ResultImportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ResultImport
+
+    file_name = factory.Sequence(lambda n: f"published-{n}.csv")
+    sha256 = factory.Sequence(lambda n: f"{n:064x}")
+    observations = 1
+    new_values = 1
+    changed_values = 0
+    unchanged_values = 0
+    skipped_other_series = 0
+
+
+class PublishedResultFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PublishedResult
+
+    country = factory.SubFactory(CountryFactory)
+    round = factory.SubFactory(RoundFactory)
+    breakdown = "_T"
+    category = 3
+    result_import = factory.SubFactory(ResultImportFactory)
