@@ -146,7 +146,10 @@ def test_score_records_are_never_updated_or_deleted(round_):
 )
 def test_the_database_refuses_to_rewrite_score_records(round_, sql):
     score_validated_submission(submission=validated_submission(round=round_), by=None)
-    with pytest.raises(Exception, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
+    with (
+        pytest.raises(Exception, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql)
     assert ScoreRecord.objects.get().category == 4
