@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Answer,
+    AnswerChange,
     Country,
     Domain,
     Item,
@@ -152,12 +153,58 @@ class SubmissionAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(Answer)
+class AnswerAdmin(admin.ModelAdmin):
+    """Read-only: answers change through the questionnaire, where every change is recorded."""
+
+    list_display = ("submission", "item", "option_code", "policy_name", "updated_at", "updated_by")
+    list_filter = ("submission__round", "item__domain__number", "option_code")
+    search_fields = ("submission__country__name", "item__code", "policy_name", "citation")
+    list_select_related = ("submission__country", "submission__round", "item", "updated_by")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(SubmissionEvent)
 class SubmissionEventAdmin(admin.ModelAdmin):
     list_display = ("submission", "action", "from_state", "to_state", "actor", "at")
     list_filter = ("action", "submission__round")
     search_fields = ("submission__country__name",)
     list_select_related = ("submission__country", "submission__round", "actor")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AnswerChange)
+class AnswerChangeAdmin(admin.ModelAdmin):
+    """The answer history: read-only, like every record of the past."""
+
+    list_display = (
+        "submission",
+        "item",
+        "field",
+        "old_value",
+        "new_value",
+        "changed_by",
+        "changed_at",
+    )
+    list_filter = ("field", "submission__round")
+    search_fields = ("submission__country__name", "item__code")
+    list_select_related = ("submission__country", "submission__round", "item", "changed_by")
 
     def has_change_permission(self, request, obj=None):
         return False
