@@ -326,3 +326,45 @@ def _domain_rows(*, round: Round, record: ScoreRecord) -> list[dict]:
             }
         )
     return rows
+
+
+# --- Tables for pages -------------------------------------------------------------------------
+
+
+def percent_display(share: Fraction | None) -> str:
+    """A share as a percentage rounded to one decimal, for display only."""
+    return "—" if share is None else engine.score_display(share * 100, 1)
+
+
+def aggregate_rows(*, aggregates: RoundAggregates, breakdown: str) -> list[dict]:
+    """One row per region for one measure (overall or a domain), percentages rounded for display."""
+    rows = []
+    for aggregate in aggregates.regions:
+        measure = aggregate.measure(breakdown)
+        rows.append(
+            {
+                "region": aggregate.region,
+                "responding": measure.responding,
+                "cells": [
+                    {"count": measure.count(c), "percent": percent_display(measure.share(c))}
+                    for c in (1, 2, 3, 4)
+                ],
+                "meeting": measure.meeting,
+                "percent_meeting": percent_display(measure.share_meeting),
+            }
+        )
+    return rows
+
+
+def country_rows(*, aggregates: RoundAggregates, countries) -> list[dict]:
+    """The countries counted in the aggregates that the user may see, with their result."""
+    rounds = {r.pk: r for r in aggregates.rounds}
+    return [
+        {
+            "country": country,
+            "result": aggregates.results[country.pk],
+            "round": rounds[aggregates.results[country.pk].round_id],
+        }
+        for country in countries
+        if country.pk in aggregates.results
+    ]

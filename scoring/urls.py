@@ -1,3 +1,11 @@
+from django.urls import path
+
+from . import views
+
 app_name = "scoring"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("results/", views.index, name="index"),
+    path("results/<slug:round_code>/", views.round_results, name="round"),
+    path("results/<slug:round_code>/<str:iso3>/", views.country_result, name="country"),
+]

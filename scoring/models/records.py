@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from policyindex.append_only import AppendOnlyModel
 from questionnaire.models import Country, Round, Submission
+from scoring import engine
 
 from .choices import Category
 
@@ -31,6 +32,20 @@ class ExactScoreMixin:
     @property
     def exact_score(self) -> Fraction:
         return Fraction(self.twice_sum * 100, 2 * self.item_count)
+
+    @property
+    def score_display(self) -> str:
+        return engine.score_display(self.exact_score, 1)
+
+    @property
+    def sum_display(self) -> str:
+        """The sum of codes, exact: "23" or "23.5" (codes move in steps of 0.5)."""
+        return engine.score_display(self.sum_of_codes, 0 if self.twice_sum % 2 == 0 else 1)
+
+    @property
+    def threshold_rule(self) -> str:
+        """The rule of the category that the score falls in, e.g. "80 ≤ score < 100"."""
+        return engine.threshold_rule(self.category)
 
 
 class ScoreRecord(ExactScoreMixin, AppendOnlyModel):

@@ -22,7 +22,7 @@ class ScoringOutcome:
     created: bool
 
 
-def _rounded(score: Fraction) -> Decimal:
+def rounded_score(score: Fraction) -> Decimal:
     return (Decimal(score.numerator) / Decimal(score.denominator)).quantize(
         Decimal("0.0001"), rounding=ROUND_HALF_UP
     )
@@ -43,7 +43,7 @@ def _write_record(*, submission, answers, by, trigger, reason) -> ScoreRecord:
         methodology_version=result.methodology_version,
         twice_sum=result.overall.twice_sum,
         item_count=result.overall.item_count,
-        score=_rounded(result.overall.score),
+        score=rounded_score(result.overall.score),
         category=result.overall.category.code,
         imputed_items=list(result.imputed_items),
         triggered_by=by,
@@ -57,7 +57,7 @@ def _write_record(*, submission, answers, by, trigger, reason) -> ScoreRecord:
             sdmx=d.sdmx,
             twice_sum=d.twice_sum,
             item_count=d.item_count,
-            score=_rounded(d.score),
+            score=rounded_score(d.score),
             category=d.category.code,
             imputed_items=list(d.imputed_items),
         )

@@ -1,0 +1,101 @@
+"""Score records and published results are records of the past: the admin shows, never changes."""
+
+from django.contrib import admin
+
+from .models import DomainScore, PublishedResult, ResultImport, ScoreRecord
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class DomainScoreInline(admin.TabularInline):
+    model = DomainScore
+    fields = ("number", "sdmx", "twice_sum", "item_count", "score", "category", "imputed_items")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ScoreRecord)
+class ScoreRecordAdmin(ReadOnlyAdmin):
+    list_display = (
+        "country",
+        "round",
+        "category",
+        "score",
+        "methodology_version",
+        "trigger",
+        "triggered_by",
+        "created_at",
+    )
+    list_filter = ("round", "methodology_version", "trigger", "category", "country__sdg_region")
+    search_fields = ("country__name", "country__m49", "country__iso3", "answers_hash", "reason")
+    list_select_related = ("country", "round", "triggered_by")
+    inlines = [DomainScoreInline]
+
+
+@admin.register(DomainScore)
+class DomainScoreAdmin(ReadOnlyAdmin):
+    list_display = ("record", "number", "score", "category")
+    list_filter = ("number", "category", "record__round")
+    list_select_related = ("record__country", "record__round")
+
+
+class PublishedResultInline(admin.TabularInline):
+    model = PublishedResult
+    fields = ("country", "round", "breakdown", "category", "previous_category")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ResultImport)
+class ResultImportAdmin(ReadOnlyAdmin):
+    list_display = (
+        "file_name",
+        "imported_at",
+        "imported_by",
+        "observations",
+        "new_values",
+        "changed_values",
+        "unchanged_values",
+        "skipped_other_series",
+    )
+    search_fields = ("file_name", "sha256", "reason")
+    list_select_related = ("imported_by",)
+    inlines = [PublishedResultInline]
+
+
+@admin.register(PublishedResult)
+class PublishedResultAdmin(ReadOnlyAdmin):
+    list_display = (
+        "country",
+        "round",
+        "breakdown",
+        "category",
+        "previous_category",
+        "result_import",
+    )
+    list_filter = ("round", "breakdown", "category", "country__sdg_region")
+    search_fields = ("country__name", "country__m49", "country__iso3")
+    list_select_related = ("country", "round", "result_import")

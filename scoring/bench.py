@@ -1,0 +1,98 @@
+"""`make bench` measures of the scoring app.
+
+Every aggregate of a round with 197 responding countries (World, SDG regions, M49 regions,
+sub-regions and intermediate regions; overall and the six domains), timed against the pure engine
+scoring the same 197 answer sets in memory in the same run.
+"""
+
+import random
+
+from policyindex.benchmarking import Result, compare
+from questionnaire.models import Country, Round, Submission
+from scoring import engine
+from scoring.models import DomainScore, ScoreRecord
+from scoring.selectors import round_aggregates
+from scoring.services.scores import rounded_score
+
+ROUND = "inquiry-13-2021"
+CARRIED = "inquiry-12-2019"
+
+
+def _answer_sets(count: int, seed: int) -> list[dict[str, str | None]]:
+    rng = random.Random(seed)
+    sets = []
+    for _ in range(count):
+        answers: dict[str, str | None] = {}
+        for domain in engine.DOMAINS:
+            options = [*domain.option_values, None]
+            for code in domain.item_codes:
+                answers[code] = rng.choices(options, weights=[6] + [2] * (len(options) - 2) + [1])[
+                    0
+                ]
+        sets.append(answers)
+    return sets
+
+
+def _score_round(round_: Round, countries: list[Country], answer_sets) -> None:
+    """Validated submissions with score records, written in bulk (the service does one at a time)."""
+    submissions = Submission.objects.bulk_create(
+        Submission(round=round_, country=c, state=Submission.State.VALIDATED) for c in countries
+    )
+    results = [engine.compute_score(a) for a in answer_sets]
+    records = ScoreRecord.objects.bulk_create(
+        ScoreRecord(
+            country=s.country,
+            round=round_,
+            submission=s,
+            answers=dict(r.answers),
+            answers_hash=engine.answers_fingerprint(a),
+            methodology_version=r.methodology_version,
+            twice_sum=r.overall.twice_sum,
+            item_count=r.overall.item_count,
+            score=rounded_score(r.overall.score),
+            category=r.overall.category.code,
+            imputed_items=list(r.imputed_items),
+            trigger=ScoreRecord.Trigger.DEMO,
+            reason="benchmark",
+        )
+        for s, r, a in zip(submissions, results, answer_sets, strict=True)
+    )
+    DomainScore.objects.bulk_create(
+        DomainScore(
+            record=record,
+            number=d.number,
+            sdmx=d.sdmx,
+            twice_sum=d.twice_sum,
+            item_count=d.item_count,
+            score=rounded_score(d.score),
+            category=d.category.code,
+            imputed_items=list(d.imputed_items),
+        )
+        for record, r in zip(records, results, strict=True)
+        for d in r.domains
+    )
+
+
+def aggregates_of_a_round() -> list[Result]:
+    round_ = Round.objects.get(code=ROUND)
+    countries = list(Country.objects.order_by("pk"))
+    answer_sets = _answer_sets(len(countries), seed=1072)
+    _score_round(round_, countries, answer_sets)
+    # Half of the countries also answered the carried-forward round: their newer result wins.
+    _score_round(Round.objects.get(code=CARRIED), countries[::2], _answer_sets(99, seed=2019))
+
+    aggregates = round_aggregates(round=round_)
+    assert aggregates.world.measure("_T").responding == len(countries) == 197
+
+    return [
+        compare(
+            "scoring.round_aggregates_197_countries",
+            lambda: round_aggregates(round=round_),
+            lambda: [engine.compute_score(a) for a in answer_sets],
+            target=3.0,
+            baseline_name="engine scoring the same 197 answer sets in memory",
+        )
+    ]
+
+
+MEASURES = [aggregates_of_a_round]

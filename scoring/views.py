@@ -1,0 +1,81 @@
+"""Results pages: rounds, a round's aggregates, and the explanation of one country's result."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from policyindex.access import can_review, countries_visible_to, visible_country_or_404
+from questionnaire.models import Round
+from scoring import engine, selectors
+from scoring.models.choices import BREAKDOWNS, OVERALL, Category
+
+
+def _may_see_aggregates(user, round_: Round) -> bool:
+    # Analysts and administrators follow a round as it fills; everyone sees published rounds.
+    return can_review(user) or round_.state == Round.State.PUBLISHED
+
+
+@login_required
+def index(request):
+    rounds = [
+        {"round": r, "aggregates": _may_see_aggregates(request.user, r)}
+        for r in Round.objects.prefetch_related("carries_forward")
+    ]
+    return render(request, "scoring/index.html", {"rounds": rounds})
+
+
+@login_required
+def round_results(request, round_code: str):
+    round_ = get_object_or_404(Round.objects.select_related("version"), code=round_code)
+    if not _may_see_aggregates(request.user, round_):
+        raise Http404
+    breakdown = request.GET.get("measure", OVERALL)
+    if breakdown not in BREAKDOWNS:
+        breakdown = OVERALL
+    aggregates = selectors.round_aggregates(round=round_)
+    countries = countries_visible_to(request.user).order_by("name")
+    context = {
+        "round": round_,
+        "aggregates": aggregates,
+        "breakdown": breakdown,
+        "measures": _measures(round_),
+        "categories": Category.choices,
+        "rows": selectors.aggregate_rows(aggregates=aggregates, breakdown=breakdown),
+        "country_rows": selectors.country_rows(aggregates=aggregates, countries=countries),
+    }
+    return render(request, "scoring/round_results.html", context)
+
+
+@login_required
+def country_result(request, round_code: str, iso3: str):
+    round_ = get_object_or_404(Round.objects.select_related("version"), code=round_code)
+    country = visible_country_or_404(request.user, iso3=iso3.upper())
+    explanation = selectors.explain_country_round(round=round_, country=country)
+    return render(
+        request,
+        "scoring/country_result.html",
+        {
+            "explanation": explanation,
+            "round": round_,
+            "country": country,
+            "record": explanation.record,
+            "rules": [(c, engine.threshold_rule(c.code)) for c in engine.CATEGORIES],
+            "overall_rule": engine.threshold_rule(explanation.record.category)
+            if explanation.record
+            else "",
+            "score_display": engine.score_display(explanation.record.exact_score)
+            if explanation.record
+            else "",
+        },
+    )
+
+
+def _measures(round_: Round) -> list[tuple[str, str]]:
+    domains = {d.sdmx_code: d for d in round_.version.domains.all()}
+    measures = [(OVERALL, _("Overall"))]
+    for code in BREAKDOWNS[1:]:
+        domain = domains.get(code)
+        label = f"{domain.number}. {domain.display_name}" if domain else code
+        measures.append((code, label))
+    return measures

@@ -1,0 +1,148 @@
+"""The results pages: a round's aggregates and the explanation of a country's score."""
+
+import pytest
+from django.urls import reverse
+
+from questionnaire.models import Country, Round
+from scoring.services.scores import score_validated_submission
+from tests.factories import (
+    AdministratorFactory,
+    AnalystFactory,
+    FocalPointFactory,
+    RoundFactory,
+)
+from tests.scoring.factories import (
+    PublishedResultFactory,
+    answers_for_overall,
+    answers_with,
+    validated_submission,
+)
+
+
+@pytest.fixture
+def round_(instrument, all_countries):
+    return RoundFactory(
+        version=instrument, reference_year=2021, code="inquiry-13", state=Round.State.CLOSED
+    )
+
+
+@pytest.fixture
+def kenya():
+    return Country.objects.get(iso3="KEN")
+
+
+def score(round_, country, answers, *, by=None, reason=""):
+    submission = validated_submission(round=round_, country=country, answers=answers)
+    return score_validated_submission(submission=submission, by=by, reason=reason).record
+
+
+def country_page(client, round_, iso3):
+    return client.get(reverse("scoring:country", args=[round_.code, iso3]))
+
+
+def test_the_explanation_shows_answers_sums_thresholds_and_imputed_items(client, round_, kenya):
+    analyst = AnalystFactory(username="amara")
+    answers = answers_with(legal=("1a",), no=("2a", "4a", "5a", "5b", "5c", "5d"), missing=("6e",))
+    score(round_, kenya, answers, by=analyst, reason="Validated after review")
+    client.force_login(analyst)
+
+    page = country_page(client, round_, "KEN")
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "computed from validated answers" in html
+    assert "22.5 / 30" in html  # the overall sum (23.5 less the imputed 6e)
+    assert "Partially meets" in html and "40 ≤ score &lt; 80" in html
+    assert "Yes, only for those with legal immigration status" in html and "yes_legal" in html
+    assert "Not answered: counted as 0" in html and "6e." in html
+    assert "Domain 5: sum 1 of 5, score 20.0, Requires further progress (score &lt; 40)" in html
+    assert "Domain 1: sum 4.5 of 5, score 90.0, Meets (80 ≤ score &lt; 100)" in html
+    assert "10.7.2/" in html  # the methodology version
+    assert "Validated after review" in html and "amara" in html
+
+
+def test_the_explanation_lists_every_score_record_newest_first(client, round_, kenya):
+    first = score(round_, kenya, answers_for_overall(4), reason="First validation")
+    submission = first.submission
+    submission.answers.filter(item__code__in=["2a"]).update(option_code="no")
+    score_validated_submission(submission=submission, by=None, reason="Corrected answer")
+    client.force_login(AdministratorFactory())
+
+    html = country_page(client, round_, "KEN").content.decode()
+
+    assert html.index("Corrected answer") < html.index("First validation")
+
+
+def test_an_imported_result_shows_the_import_it_came_from(client, round_, kenya):
+    PublishedResultFactory(
+        country=kenya, round=round_, category=3, result_import__file_name="un-2021.csv"
+    )
+    client.force_login(AnalystFactory())
+    html = country_page(client, round_, "KEN").content.decode()
+    assert "published by the UN, imported" in html
+    assert "un-2021.csv" in html and "Meets" in html
+
+
+def test_a_focal_point_sees_their_own_country_only(client, round_, kenya):
+    score(round_, kenya, answers_for_overall(3))
+    score(round_, Country.objects.get(iso3="DNK"), answers_for_overall(1))
+    client.force_login(FocalPointFactory(countries=[kenya]))
+    assert country_page(client, round_, "KEN").status_code == 200
+    other = country_page(client, round_, "DNK")
+    assert other.status_code == 404 and "Denmark" not in other.content.decode()
+
+
+def test_the_round_page_shows_regions_with_counts_and_share_meeting(client, round_, kenya):
+    score(round_, kenya, answers_for_overall(4))
+    score(round_, Country.objects.get(iso3="SEN"), answers_for_overall(3))
+    score(round_, Country.objects.get(iso3="NGA"), answers_for_overall(1))
+    client.force_login(AnalystFactory())
+
+    page = client.get(reverse("scoring:round", args=[round_.code]))
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "66.7% of responding countries meet or fully meet (2 of 3)" in html
+    assert "Sub-Saharan Africa" in html and "<caption>" in html
+    assert 'scope="col"' in html
+
+
+def test_the_round_page_shows_each_domain_on_request(client, round_, kenya):
+    score(round_, kenya, answers_with(no=("5a", "5b", "5c", "5d")))
+    client.force_login(AnalystFactory())
+    overall = client.get(reverse("scoring:round", args=[round_.code])).context["rows"][0]
+    domain = client.get(reverse("scoring:round", args=[round_.code]), {"measure": "PD_5"})
+    assert overall["percent_meeting"] == "100.0"
+    assert domain.context["rows"][0]["percent_meeting"] == "0.0"
+    assert domain.context["rows"][0]["cells"][0]["count"] == 1
+
+
+def test_a_focal_point_sees_aggregates_only_of_published_rounds(client, round_):
+    client.force_login(FocalPointFactory())
+    assert client.get(reverse("scoring:round", args=[round_.code])).status_code == 404
+    published = RoundFactory(version=round_.version, state=Round.State.PUBLISHED)
+    assert client.get(reverse("scoring:round", args=[published.code])).status_code == 200
+
+
+def test_the_results_pages_need_a_login(client, round_):
+    response = client.get(reverse("scoring:index"))
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_the_results_index_lists_rounds_and_the_navigation_links_to_it(client, round_):
+    client.force_login(AnalystFactory())
+    html = client.get(reverse("scoring:index")).content.decode()
+    assert round_.name in html
+    assert f'href="{reverse("scoring:round", args=[round_.code])}"' in html
+    assert f'href="{reverse("scoring:index")}"' in client.get(reverse("home")).content.decode()
+
+
+def test_the_results_pages_are_translated(client, round_, kenya):
+    score(round_, kenya, answers_for_overall(4))
+    client.force_login(AnalystFactory())
+    page = client.get(
+        reverse("scoring:country", args=[round_.code, "KEN"]), HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    assert page.status_code == 200
+    assert 'lang="fr"' in page.content.decode()
+    assert "Kenya" in page.content.decode()
