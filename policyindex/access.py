@@ -4,10 +4,14 @@ Views, the admin and exports call these functions; they never filter by role the
 A country a user may not see is answered with 404, so a forged URL reveals nothing.
 """
 
+import datetime
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
-from questionnaire.models import Country, Submission
+from questionnaire.models import Country, Round, Submission
 from questionnaire.models.geography import WORLD_M49
 
 
@@ -71,3 +75,44 @@ def visible_submission_or_404(user, **lookup) -> Submission:
         return submissions_visible_to(user).select_related("country", "round").get(**lookup)
     except Submission.DoesNotExist:
         raise Http404 from None
+
+
+def can_start_submission(user, *, round: Round, country: Country) -> bool:
+    """A focal point of the country opens its questionnaire (creating it) while the round is open."""
+    return round.accepts_answers() and is_focal_point_for(user, country)
+
+
+def edit_refusal_reason(
+    user, submission: Submission, *, today: datetime.date | None = None
+) -> str | None:
+    """None when the user may change the submission's answers now; otherwise why not, for the page.
+
+    Only a focal point assigned to the country changes its answers, only while the round accepts
+    answers and only while the submission is a draft.
+    """
+    if not is_focal_point_for(user, submission.country):
+        return _(
+            "You can read this questionnaire; only a focal point of %(country)s can change it."
+        ) % {"country": submission.country.display_name}
+    if submission.state == Submission.State.SUBMITTED:
+        return _("This questionnaire was submitted on %(date)s and can no longer be changed.") % {
+            "date": date_format(submission.submitted_at, "DATE_FORMAT")
+            if submission.submitted_at
+            else "—"
+        }
+    if submission.state == Submission.State.VALIDATED:
+        return _("This questionnaire was validated and can no longer be changed.")
+    round_ = submission.round
+    if not round_.accepts_answers(today):
+        if round_.is_past_closing(today):
+            return _("The round closed on %(date)s: answers can no longer be changed.") % {
+                "date": date_format(round_.closes_on, "DATE_FORMAT")
+            }
+        return _("This round does not accept answers at the moment.")
+    return None
+
+
+def can_edit_submission(
+    user, submission: Submission, *, today: datetime.date | None = None
+) -> bool:
+    return edit_refusal_reason(user, submission, today=today) is None

@@ -1,10 +1,14 @@
 """Read-only queries for pages: what waits for each user."""
 
+import json
+from dataclasses import dataclass, field
+
 from django.db.models import Count, Q
 
 from policyindex.access import countries_visible_to, submissions_visible_to
 
-from .models import Round, Submission
+from .models import Answer, AnswerChange, Domain, Item, ResponseOption, Round, Submission
+from .services.answers import ANSWER_FIELDS, AnswerInput
 
 
 def submissions_with_progress(queryset):
@@ -53,3 +57,152 @@ def home_worklist(user) -> dict:
             )[:50]
         )
     return context
+
+
+# --- The questionnaire page -------------------------------------------------------------------
+
+
+def questionnaire_items(version) -> list:
+    """The version's items in order, each with ``.domain`` and ``.options`` (two queries)."""
+    options: dict[int, list] = {}
+    for option in ResponseOption.objects.filter(response_set__version=version).order_by(
+        "response_set_id", "order"
+    ):
+        options.setdefault(option.response_set_id, []).append(option)
+    items = list(version.items.select_related("domain").order_by("order"))
+    for item in items:
+        item.options = options.get(item.response_set_id, [])
+    return items
+
+
+def previous_validated_submission(submission: Submission) -> Submission | None:
+    """The country's validated submission of the latest round before this one, if any."""
+    return (
+        Submission.objects.filter(
+            country_id=submission.country_id,
+            state=Submission.State.VALIDATED,
+            round__reference_year__lt=submission.round.reference_year,
+        )
+        .select_related("round")
+        .order_by("-round__reference_year")
+        .first()
+    )
+
+
+@dataclass
+class ItemRow:
+    item: Item
+    answer: Answer | None
+    previous: Answer | None = None
+    previous_label: str = ""
+    history_count: int = 0
+    conflicts: list = field(default_factory=list)
+    prefilled: bool = False
+
+    @property
+    def anchor(self) -> str:
+        return f"item-{self.item.code}"
+
+    @property
+    def previous_json(self) -> str:
+        return json.dumps(self.previous_values())
+
+    @property
+    def answer_label(self) -> str:
+        return _option_label(self.item, self.answer.option_code if self.answer else "")
+
+    def previous_values(self) -> dict:
+        """The previous answer as the form's field values (the option only if still offered)."""
+        if self.previous is None:
+            return {}
+        codes = {o.code for o in self.item.options}
+        values = {name: getattr(self.previous, name) for name in ANSWER_FIELDS}
+        if values["option_code"] not in codes:
+            values["option_code"] = ""
+        return values
+
+
+@dataclass
+class DomainBlock:
+    domain: Domain
+    rows: list[ItemRow]
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for r in self.rows if r.answer and r.answer.option_code)
+
+    @property
+    def anchor(self) -> str:
+        return f"domain-{self.domain.number}"
+
+
+@dataclass
+class QuestionnairePage:
+    submission: Submission
+    items: list
+    domains: list[DomainBlock]
+    previous: Submission | None
+
+    @property
+    def rows(self) -> dict[str, ItemRow]:
+        return {row.item.code: row for block in self.domains for row in block.rows}
+
+    @property
+    def answered(self) -> int:
+        return sum(block.answered for block in self.domains)
+
+    @property
+    def total(self) -> int:
+        return len(self.items)
+
+    def saved_answers(self) -> dict[str, AnswerInput]:
+        return {
+            code: AnswerInput.from_answer(row.answer)
+            for code, row in self.rows.items()
+            if row.answer is not None
+        }
+
+
+def _option_label(item, code: str) -> str:
+    for option in item.options:
+        if option.code == code:
+            return option.display_label
+    return code
+
+
+def questionnaire_page(submission: Submission, *, items: list | None = None) -> QuestionnairePage:
+    """Everything the questionnaire page shows, in a fixed number of queries."""
+    items = items if items is not None else questionnaire_items(submission.round.version)
+    answers = {a.item_id: a for a in submission.answers.all()}
+    previous = previous_validated_submission(submission)
+    previous_answers = (
+        {a.item.code: a for a in previous.answers.select_related("item")} if previous else {}
+    )
+    history_counts = dict(
+        AnswerChange.objects.filter(submission=submission, item__isnull=False)
+        .values_list("item_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    blocks: dict[int, DomainBlock] = {}
+    for item in items:
+        row = ItemRow(
+            item=item,
+            answer=answers.get(item.pk),
+            previous=previous_answers.get(item.code),
+            history_count=history_counts.get(item.pk, 0),
+        )
+        if row.previous is not None:
+            row.previous_label = _option_label(item, row.previous.option_code)
+        blocks.setdefault(item.domain_id, DomainBlock(domain=item.domain, rows=[])).rows.append(row)
+    return QuestionnairePage(
+        submission=submission, items=items, domains=list(blocks.values()), previous=previous
+    )
+
+
+def item_history(submission: Submission, item: Item) -> list[AnswerChange]:
+    return list(
+        AnswerChange.objects.filter(submission=submission, item=item)
+        .select_related("changed_by")
+        .order_by("-revision", "-pk")
+    )

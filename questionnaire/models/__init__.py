@@ -1,4 +1,5 @@
 from .geography import Country, Region
+from .history import AnswerChange
 from .instrument import (
     Domain,
     Item,
@@ -12,6 +13,7 @@ from .submissions import Answer, Submission, SubmissionEvent
 
 __all__ = [
     "Answer",
+    "AnswerChange",
     "Country",
     "Domain",
     "Item",

@@ -1,0 +1,268 @@
+"""Saving a draft and submitting: the rules, each change in one transaction with its history.
+
+A save carries the revision of the submission it was based on. Under a row lock, a save based on an
+older revision is refused (``StaleSave``) with the changes made meanwhile, so nobody silently
+overwrites a colleague's work. Every changed field is written to ``AnswerChange`` in the same
+transaction as the change.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from policyindex.access import edit_refusal_reason
+from questionnaire.models import Answer, AnswerChange, Submission, SubmissionEvent
+
+EVIDENCE_FIELDS = ("policy_name", "policy_year", "link", "citation", "comment")
+ANSWER_FIELDS = ("option_code", *EVIDENCE_FIELDS)
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    """What a focal point entered for one item; blank values mean "not given"."""
+
+    option_code: str = ""
+    policy_name: str = ""
+    policy_year: int | None = None
+    link: str = ""
+    citation: str = ""
+    comment: str = ""
+
+    @classmethod
+    def from_answer(cls, answer: Answer) -> "AnswerInput":
+        return cls(**{name: getattr(answer, name) for name in ANSWER_FIELDS})
+
+
+class SaveRefused(Exception):
+    """Nothing was saved; ``message`` says why, for the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class NotEditable(SaveRefused):
+    pass
+
+
+class StaleSave(SaveRefused):
+    """The save was based on an older revision; ``changes`` are those made since then."""
+
+    def __init__(self, message: str, *, changes: list[AnswerChange], current_revision: int):
+        super().__init__(message)
+        self.changes = changes
+        self.current_revision = current_revision
+
+
+class IncompleteSubmission(SaveRefused):
+    """Submitting needs every item answered; ``missing`` lists the unanswered item codes."""
+
+    def __init__(self, message: str, *, missing: list[str]):
+        super().__init__(message)
+        self.missing = missing
+
+
+@dataclass
+class SaveOutcome:
+    submission: Submission
+    changed_items: list[str] = field(default_factory=list)
+    general_comment_changed: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changed_items) or self.general_comment_changed
+
+
+def _as_text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _apply(
+    submission: Submission,
+    *,
+    by,
+    answers: Mapping[str, AnswerInput],
+    general_comment: str,
+    revision: int,
+    now,
+) -> tuple[list[str], bool]:
+    """Writes the changed answers and their history (a fixed number of queries, whatever changed)."""
+    stored = {
+        a.item.code: a
+        for a in submission.answers.select_related("item__response_set").prefetch_related(
+            "item__response_set__options"
+        )
+    }
+    unknown = set(answers) - set(stored)
+    if unknown:
+        raise ValueError(f"Items not in this questionnaire: {sorted(unknown)}")
+    changed_answers, history, changed_items = [], [], []
+    for code, entered in answers.items():
+        answer = stored[code]
+        if entered.option_code and entered.option_code not in {
+            o.code for o in answer.item.response_set.options.all()
+        }:
+            raise ValueError(f"{entered.option_code!r} is not an option of item {code}")
+        fields = [name for name in ANSWER_FIELDS if getattr(answer, name) != getattr(entered, name)]
+        if not fields:
+            continue
+        for name in fields:
+            history.append(
+                AnswerChange(
+                    submission=submission,
+                    item=answer.item,
+                    revision=revision,
+                    field=name,
+                    old_value=_as_text(getattr(answer, name)),
+                    new_value=_as_text(getattr(entered, name)),
+                    changed_by=by,
+                )
+            )
+            setattr(answer, name, getattr(entered, name))
+        answer.updated_by = by
+        answer.updated_at = now
+        changed_answers.append(answer)
+        changed_items.append(code)
+    comment_changed = general_comment != submission.general_comment
+    if comment_changed:
+        history.append(
+            AnswerChange(
+                submission=submission,
+                item=None,
+                revision=revision,
+                field=AnswerChange.Field.GENERAL_COMMENT,
+                old_value=submission.general_comment,
+                new_value=general_comment,
+                changed_by=by,
+            )
+        )
+        submission.general_comment = general_comment
+    if changed_answers:
+        Answer.objects.bulk_update(
+            changed_answers, [*ANSWER_FIELDS, "updated_by", "updated_at"], batch_size=500
+        )
+    if history:
+        AnswerChange.objects.bulk_create(history, batch_size=500)
+    return changed_items, comment_changed
+
+
+def _lock_for_change(submission_id: int, *, by, base_revision: int) -> Submission:
+    submission = (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("round", "country")
+        .get(pk=submission_id)
+    )
+    reason = edit_refusal_reason(by, submission)
+    if reason:
+        raise NotEditable(reason)
+    if submission.revision != base_revision:
+        changes = list(
+            AnswerChange.objects.filter(submission=submission, revision__gt=base_revision)
+            .select_related("item", "changed_by")
+            .order_by("revision", "pk")
+        )
+        raise StaleSave(
+            _(
+                "Someone saved this questionnaire after you opened it, so your changes were not "
+                "saved. Your input is kept below: check the items changed meanwhile, then save again."
+            ),
+            changes=changes,
+            current_revision=submission.revision,
+        )
+    return submission
+
+
+def save_draft(
+    *,
+    submission: Submission,
+    by,
+    base_revision: int,
+    answers: Mapping[str, AnswerInput],
+    general_comment: str,
+) -> SaveOutcome:
+    """Keeps any subset of answers exactly as entered; completeness is not required.
+
+    Refused (nothing saved) when the user may not change the submission or when it was saved by
+    someone else since ``base_revision``. Saving without any change leaves the revision unchanged.
+    """
+    with transaction.atomic():
+        locked = _lock_for_change(submission.pk, by=by, base_revision=base_revision)
+        now = timezone.now()
+        changed_items, comment_changed = _apply(
+            locked,
+            by=by,
+            answers=answers,
+            general_comment=general_comment,
+            revision=locked.revision + 1,
+            now=now,
+        )
+        if changed_items or comment_changed:
+            locked.revision += 1
+            locked.updated_by = by
+            locked.save(update_fields=["revision", "general_comment", "updated_by", "updated_at"])
+    return SaveOutcome(
+        submission=locked, changed_items=changed_items, general_comment_changed=comment_changed
+    )
+
+
+def submit(
+    *,
+    submission: Submission,
+    by,
+    base_revision: int,
+    answers: Mapping[str, AnswerInput],
+    general_comment: str,
+) -> Submission:
+    """Saves the answers and submits them, all or nothing: every item must be answered.
+
+    On refusal nothing is saved (not even the answers that came with the submission).
+    """
+    with transaction.atomic():
+        locked = _lock_for_change(submission.pk, by=by, base_revision=base_revision)
+        now = timezone.now()
+        _apply(
+            locked,
+            by=by,
+            answers=answers,
+            general_comment=general_comment,
+            revision=locked.revision + 1,
+            now=now,
+        )
+        missing = list(
+            locked.answers.filter(option_code="")
+            .order_by("item__order")
+            .values_list("item__code", flat=True)
+        )
+        if missing:
+            # Leaving the block by the exception rolls back the answers written above.
+            raise IncompleteSubmission(
+                _("Every item must be answered before submitting; %(count)d are not.")
+                % {"count": len(missing)},
+                missing=missing,
+            )
+        from_state = locked.state
+        locked.state = Submission.State.SUBMITTED
+        locked.submitted_at = now
+        locked.revision += 1
+        locked.updated_by = by
+        locked.save(
+            update_fields=[
+                "state",
+                "submitted_at",
+                "revision",
+                "general_comment",
+                "updated_by",
+                "updated_at",
+            ]
+        )
+        SubmissionEvent.objects.create(
+            submission=locked,
+            action=SubmissionEvent.Action.SUBMITTED,
+            from_state=from_state,
+            to_state=locked.state,
+            actor=by,
+        )
+    return locked

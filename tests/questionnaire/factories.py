@@ -1,0 +1,70 @@
+"""Factories and helpers for questionnaire tests: submissions with answers, and form posts."""
+
+import factory
+
+from questionnaire.models import Answer, Submission
+from questionnaire.services.answers import ANSWER_FIELDS
+from questionnaire.services.submissions import start_submission
+from tests.factories import CountryFactory, FocalPointFactory, RoundFactory  # noqa: F401
+
+
+def first_option(item) -> str:
+    return item.response_set.options.order_by("order").first().code
+
+
+def answer_all(submission: Submission, *, leave_blank: tuple[str, ...] = (), **evidence) -> None:
+    """Gives every item (except ``leave_blank``) its first option, straight in the database."""
+    for answer in submission.answers.select_related("item__response_set"):
+        if answer.item.code in leave_blank:
+            continue
+        answer.option_code = first_option(answer.item)
+        for name, value in evidence.items():
+            setattr(answer, name, value)
+        answer.save()
+
+
+class SubmissionFactory(factory.django.DjangoModelFactory):
+    """A submission started the way the app starts it: one blank answer per item."""
+
+    class Meta:
+        model = Submission
+
+    round = factory.SubFactory(RoundFactory)
+    country = factory.SubFactory(CountryFactory)
+
+    @classmethod
+    def _create(cls, model_class, *args, state=Submission.State.DRAFT, **kwargs):
+        submission = start_submission(round=kwargs["round"], country=kwargs["country"])
+        if state != submission.state:
+            submission.state = state
+            submission.save(update_fields=["state"])
+        return submission
+
+
+def form_data(
+    submission_: Submission, /, *, answers: dict | None = None, action: str = "save", **extra
+):
+    """The POST body of the questionnaire page as the browser sends it, from the stored answers.
+
+    ``answers`` maps item codes to dicts of fields to change, e.g. {"1a": {"option_code": "no"}}.
+    """
+    submission = submission_
+    answers = answers or {}
+    data = {
+        "submission": str(submission.pk),
+        "round": submission.round.code,
+        "country": submission.country.iso3,
+        "revision": str(submission.revision),
+        "general_comment": submission.general_comment,
+        "action": action,
+    }
+    for answer in Answer.objects.filter(submission=submission).select_related("item"):
+        code = answer.item.code
+        values = {name: getattr(answer, name) for name in ANSWER_FIELDS}
+        values.update(answers.get(code, {}))
+        for name, value in values.items():
+            if name == "option_code" and not value:
+                continue  # an unchecked radio group sends nothing
+            data[f"{code}-{name}"] = "" if value is None else str(value)
+    data.update(extra)
+    return data
