@@ -60,7 +60,9 @@ def country_result(request, round_code: str, iso3: str):
             "round": round_,
             "country": country,
             "record": explanation.record,
-            "rules": [(c, engine.threshold_rule(c.code)) for c in engine.CATEGORIES],
+            "rules": [
+                (code, label, engine.threshold_rule(code)) for code, label in Category.choices
+            ],
             "overall_rule": engine.threshold_rule(explanation.record.category)
             if explanation.record
             else "",

@@ -153,3 +153,14 @@ def test_the_database_refuses_to_rewrite_score_records(round_, sql):
     ):
         cursor.execute(sql)
     assert ScoreRecord.objects.get().category == 4
+
+
+def test_the_recompute_command_reports_what_it_wrote(round_, capsys):
+    from django.core.management import call_command
+
+    score_validated_submission(submission=validated_submission(round=round_), by=None)
+    call_command("recompute_scores", "--round", round_.code, "--reason", "Check after upgrade")
+    assert (
+        "1 validated submission(s), 0 new score record(s), 1 unchanged" in capsys.readouterr().out
+    )
+    assert ScoreRecord.objects.count() == 1

@@ -1,0 +1,38 @@
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from questionnaire.models import Round
+from scoring.services.scores import recompute_scores
+
+
+class Command(BaseCommand):
+    help = (
+        "Scores every validated submission of a round again (after a methodology fix): a new "
+        "score record is written beside the old one wherever the rules or answers differ."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--round", required=True, help="the round's code")
+        parser.add_argument("--reason", required=True, help="why (recorded with every new record)")
+        parser.add_argument("--by", help="username of the person recomputing (recorded)")
+
+    def handle(self, *args, round, reason, by=None, **options):
+        try:
+            round_ = Round.objects.get(code=round)
+        except Round.DoesNotExist:
+            raise CommandError(f"No round has the code {round!r}.") from None
+        user = None
+        if by:
+            try:
+                user = get_user_model().objects.get(username=by)
+            except get_user_model().DoesNotExist:
+                raise CommandError(f"--by: no user is called {by!r}") from None
+        try:
+            outcomes = recompute_scores(round=round_, by=user, reason=reason)
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        written = sum(o.created for o in outcomes)
+        self.stdout.write(
+            f"{round_.name}: {len(outcomes)} validated submission(s), {written} new score "
+            f"record(s), {len(outcomes) - written} unchanged."
+        )
