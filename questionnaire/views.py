@@ -254,11 +254,7 @@ def _stale(request, submission, items, stale: StaleSave):
             key,
             {"item": key, "anchor": f"item-{key}" if key else "id_general_comment", "by": set()},
         )
-        entry["by"].add(
-            change.changed_by.get_full_name() or change.changed_by.username
-            if change.changed_by
-            else "—"
-        )
+        entry["by"].add(change.changed_by_name)
         if key in rows:
             rows[key].conflicts.append(change)
     conflict = [{**entry, "by": ", ".join(sorted(entry["by"]))} for entry in changed.values()]

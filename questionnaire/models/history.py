@@ -61,6 +61,11 @@ class AnswerChange(AppendOnlyModel):
         verbose_name = _("answer change")
         verbose_name_plural = _("answer changes")
 
+    @property
+    def changed_by_name(self) -> str:
+        user = self.changed_by
+        return (user.get_full_name() or user.username) if user else "—"
+
     def __str__(self) -> str:
         target = self.item.code if self.item_id else _("general comment")
         return f"{self.submission_id} r{self.revision} {target} {self.field}"
