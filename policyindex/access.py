@@ -116,3 +116,8 @@ def can_edit_submission(
     user, submission: Submission, *, today: datetime.date | None = None
 ) -> bool:
     return edit_refusal_reason(user, submission, today=today) is None
+
+
+def can_view_round_aggregates(user, round_) -> bool:
+    """Analysts and administrators follow a round's aggregates as it fills; others see published ones."""
+    return can_review(user) or round_.state == Round.State.PUBLISHED

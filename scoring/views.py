@@ -5,21 +5,20 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from policyindex.access import can_review, countries_visible_to, visible_country_or_404
+from policyindex.access import (
+    can_view_round_aggregates,
+    countries_visible_to,
+    visible_country_or_404,
+)
 from questionnaire.models import Round
 from scoring import engine, selectors
 from scoring.models.choices import BREAKDOWNS, OVERALL, Category
 
 
-def _may_see_aggregates(user, round_: Round) -> bool:
-    # Analysts and administrators follow a round as it fills; everyone sees published rounds.
-    return can_review(user) or round_.state == Round.State.PUBLISHED
-
-
 @login_required
 def index(request):
     rounds = [
-        {"round": r, "aggregates": _may_see_aggregates(request.user, r)}
+        {"round": r, "aggregates": can_view_round_aggregates(request.user, r)}
         for r in Round.objects.prefetch_related("carries_forward")
     ]
     return render(request, "scoring/index.html", {"rounds": rounds})
@@ -28,7 +27,7 @@ def index(request):
 @login_required
 def round_results(request, round_code: str):
     round_ = get_object_or_404(Round.objects.select_related("version"), code=round_code)
-    if not _may_see_aggregates(request.user, round_):
+    if not can_view_round_aggregates(request.user, round_):
         raise Http404
     breakdown = request.GET.get("measure", OVERALL)
     if breakdown not in BREAKDOWNS:
