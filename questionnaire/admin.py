@@ -1,4 +1,5 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -15,6 +16,7 @@ from .models import (
     Submission,
     SubmissionEvent,
 )
+from .services.instrument import copy_version
 
 
 class FrozenVersionAdminMixin:
@@ -53,6 +55,23 @@ class QuestionnaireVersionAdmin(FrozenVersionAdminMixin, admin.ModelAdmin):
     list_display = ("name", "code", "indicator", "in_use", "created_at")
     search_fields = ("name", "code")
     inlines = [DomainInline]
+    actions = ["make_new_version"]
+
+    @admin.action(description=_("Create a new, editable version from the selected version"))
+    def make_new_version(self, request, queryset):
+        for version in queryset:
+            suffix = timezone.now().strftime("%Y%m%d%H%M%S")
+            copy = copy_version(
+                version=version,
+                code=f"{version.code}-{suffix}"[:40],
+                name=_("%(name)s (new version)") % {"name": version.name},
+            )
+            self.message_user(
+                request,
+                _("Created %(copy)s: correct its wording, then choose it for the next round.")
+                % {"copy": copy.name},
+                messages.SUCCESS,
+            )
 
     @admin.display(boolean=True, description=_("used by a round"))
     def in_use(self, obj):

@@ -70,3 +70,35 @@ def test_a_missing_translation_falls_back_to_the_official_english(instrument):
         assert item.display_text == item.text
     with translation.override("fr"):
         assert item.display_text == "Mécanisme de coordination interministérielle"
+
+
+def test_a_new_version_copied_from_one_in_use_is_editable_and_leaves_the_original_alone(instrument):
+    from questionnaire.models import QuestionnaireVersion
+    from questionnaire.services.instrument import copy_version
+
+    RoundFactory(version=instrument)
+    copy = copy_version(version=instrument, code="inquiry-14", name="Fourteenth Inquiry")
+    assert list(copy.items.values_list("code", "text", "text_fr")) == list(
+        instrument.items.values_list("code", "text", "text_fr")
+    )
+    assert copy.response_sets.get(code="R3").options.count() == 3
+    item = copy.items.get(code="2a")
+    item.text = "New wording for the next round"
+    item.save()
+    assert Item.objects.get(version=instrument, code="2a").text != item.text
+    assert QuestionnaireVersion.objects.count() == 2
+
+
+def test_the_admin_action_creates_a_new_version(client, instrument):
+    from questionnaire.models import QuestionnaireVersion
+
+    RoundFactory(version=instrument)
+    client.force_login(AdministratorFactory())
+    response = client.post(
+        reverse("admin:questionnaire_questionnaireversion_changelist"),
+        {"action": "make_new_version", "_selected_action": [instrument.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert QuestionnaireVersion.objects.count() == 2
+    assert "new version" in response.content.decode()
