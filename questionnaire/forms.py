@@ -1,12 +1,19 @@
 """The questionnaire as forms: one form per item (answer and evidence) and one for the submission."""
 
 import datetime
+import hashlib
+from collections.abc import Mapping
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row
+from crispy_forms.utils import render_crispy_form
 from django import forms
+from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+
+from policyindex.translation import current_language
 
 from .services.answers import ANSWER_FIELDS, AnswerInput
 
@@ -96,6 +103,48 @@ class SubmissionForm(forms.Form):
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
+FRAGMENT_CACHE_SECONDS = 24 * 3600
+# Bump when the item form's layout or templates change, so no stale fragment is served.
+FRAGMENT_VERSION = 1
+
+
+def _fragment_key(item, values: AnswerInput | None, language: str, year_max: int) -> str:
+    """Everything the rendered, unbound item form depends on: its texts, options and values."""
+    parts = (
+        FRAGMENT_VERSION,
+        language,
+        item.pk,
+        item.code,
+        item.display_text,
+        tuple((o.code, o.display_label) for o in item.options),
+        tuple(vars(values).values()) if values else None,
+        year_max,
+        str(_("Law, policy or strategy")),
+    )
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return f"questionnaire:item-form:{digest}"
+
+
+class LazyForms(Mapping):
+    """The item forms, built on first use (a page served from cached fragments builds none)."""
+
+    def __init__(self, factory, codes):
+        self._factory, self._codes, self._built = factory, list(codes), {}
+
+    def __getitem__(self, code):
+        if code not in self._built:
+            if code not in self._codes:
+                raise KeyError(code)
+            self._built[code] = self._factory(code)
+        return self._built[code]
+
+    def __iter__(self):
+        return iter(self._codes)
+
+    def __len__(self):
+        return len(self._codes)
+
+
 class QuestionnaireForm:
     """All items of a submission at once: validates every form, so every problem is reported."""
 
@@ -109,20 +158,46 @@ class QuestionnaireForm:
         revision: int = 0,
         submitting: bool = False,
     ):
-        initial = initial or {}
+        self.initial = initial = initial or {}
         self.data = data
-        self.item_forms = {
-            item.code: AnswerForm(
+        self.items = {item.code: item for item in items}
+        self.item_forms = LazyForms(
+            lambda code: AnswerForm(
                 data,
-                item=item,
+                item=self.items[code],
                 submitting=submitting,
-                initial=vars(initial[item.code]) if item.code in initial else None,
-            )
-            for item in items
-        }
+                initial=vars(initial[code]) if code in initial else None,
+            ),
+            self.items,
+        )
         self.submission_form = SubmissionForm(
             data, initial={"general_comment": general_comment, "revision": revision}
         )
+
+    def rendered_item_forms(self) -> dict[str, str]:
+        """Each item's form as HTML (crispy layout), unbound forms served from a fragment cache.
+
+        A bound form (re-shown with the user's input and its problems) is always rendered afresh.
+        """
+        if self.data is not None:
+            return {code: render_crispy_form(form) for code, form in self.item_forms.items()}
+        language = current_language()
+        year_max = datetime.date.today().year + 1
+        keys = {
+            code: _fragment_key(item, self.initial.get(code), language, year_max)
+            for code, item in self.items.items()
+        }
+        found = cache.get_many(keys.values())
+        html, missing = {}, {}
+        for code, key in keys.items():
+            if key in found:
+                html[code] = mark_safe(found[key])  # noqa: S308 - rendered by crispy, cached as is
+            else:
+                html[code] = render_crispy_form(self.item_forms[code])
+                missing[key] = str(html[code])
+        if missing:
+            cache.set_many(missing, FRAGMENT_CACHE_SECONDS)
+        return html
 
     def is_valid(self) -> bool:
         results = [form.is_valid() for form in self.item_forms.values()]

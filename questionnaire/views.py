@@ -120,9 +120,20 @@ def fill(request, round_code: str, iso3: str):
 
 
 def _render_form(request, page, form, *, status=200, problems=None, conflict=None, prefilled=False):
+    rendered = form.rendered_item_forms()
+    history_url = reverse(
+        "questionnaire:item_history",
+        kwargs={
+            "round_code": page.submission.round.code,
+            "iso3": page.submission.country.iso3,
+            "item_code": "ITEM",
+        },
+    )
     for block in page.domains:
         for row in block.rows:
-            row.form = form.item_forms[row.item.code]
+            row.form_html = rendered[row.item.code]
+            row.has_errors = form.data is not None and bool(form.item_forms[row.item.code].errors)
+            row.history_url = history_url.replace("/ITEM/", f"/{row.item.code}/")
     return render(
         request,
         "questionnaire/fill.html",

@@ -9,7 +9,7 @@ transaction as the change.
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -141,12 +141,72 @@ def _apply(
         )
         submission.general_comment = general_comment
     if changed_answers:
-        Answer.objects.bulk_update(
-            changed_answers, [*ANSWER_FIELDS, "updated_by", "updated_at"], batch_size=500
-        )
+        _update_answers(changed_answers)
     if history:
         AnswerChange.objects.bulk_create(history, batch_size=500)
     return changed_items, comment_changed
+
+
+_UPDATED_COLUMNS = (*ANSWER_FIELDS, "updated_by_id", "updated_at")
+_POSTGRES_TYPES = {
+    "id": "bigint",
+    "option_code": "varchar",
+    "policy_name": "varchar",
+    "policy_year": "integer",
+    "link": "varchar",
+    "citation": "varchar",
+    "comment": "text",
+    "updated_by_id": "bigint",
+    "updated_at": "timestamptz",
+}
+
+
+def _update_answers(answers: list[Answer], *, batch_size: int = 100) -> None:
+    """Writes the changed answers in one UPDATE ... FROM (VALUES ...) per batch.
+
+    ``bulk_update`` builds a CASE expression per field and row, which costs more than the whole
+    rest of a save; this statement does the same in a fraction of the time, on PostgreSQL and
+    SQLite. Other databases fall back to ``bulk_update``.
+    """
+    vendor = connection.vendor
+    if vendor not in ("postgresql", "sqlite"):
+        Answer.objects.bulk_update(answers, list(_UPDATED_COLUMNS), batch_size=batch_size)
+        return
+    quote = connection.ops.quote_name
+    table = quote(Answer._meta.db_table)
+    columns = ("id", *_UPDATED_COLUMNS)
+    assignments = ", ".join(f"{quote(c)} = v.{quote(c)}" for c in _UPDATED_COLUMNS)
+    if vendor == "postgresql":
+        placeholder = "(" + ", ".join(f"%s::{_POSTGRES_TYPES[c]}" for c in columns) + ")"
+    else:
+        placeholder = "(" + ", ".join("%s" for _ in columns) + ")"
+    column_list = ", ".join(quote(c) for c in columns)
+    with connection.cursor() as cursor:
+        for start in range(0, len(answers), batch_size):
+            batch = answers[start : start + batch_size]
+            values = ", ".join([placeholder] * len(batch))
+            params = []
+            for answer in batch:
+                params.extend(
+                    [
+                        answer.pk,
+                        *(getattr(answer, name) for name in ANSWER_FIELDS),
+                        answer.updated_by_id,
+                        connection.ops.adapt_datetimefield_value(answer.updated_at),
+                    ]
+                )
+            if vendor == "postgresql":
+                sql = (
+                    f"UPDATE {table} SET {assignments} FROM (VALUES {values}) "
+                    f"AS v({column_list}) WHERE {table}.{quote('id')} = v.{quote('id')}"
+                )
+            else:
+                sql = (
+                    f"WITH v({column_list}) AS (VALUES {values}) "
+                    f"UPDATE {table} SET {assignments} FROM v "
+                    f"WHERE {table}.{quote('id')} = v.{quote('id')}"
+                )
+            cursor.execute(sql, params)
 
 
 def _lock_for_change(submission_id: int, *, by, base_revision: int) -> Submission:

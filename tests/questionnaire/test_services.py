@@ -46,6 +46,7 @@ def test_saving_a_draft_keeps_any_subset_of_answers_exactly_as_entered(draft, fo
     stored = {a.item.code: a for a in draft.answers.select_related("item")}
     assert AnswerInput.from_answer(stored["1a"]) == entered
     assert stored["2c"].option_code == "no"
+    assert (stored["1a"].updated_by, stored["2c"].updated_by) == (focal_point, focal_point)
     assert sum(1 for a in stored.values() if a.option_code) == 2
     draft.refresh_from_db()
     assert (draft.revision, draft.updated_by) == (1, focal_point)
