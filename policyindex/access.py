@@ -38,7 +38,7 @@ def countries_visible_to(user) -> QuerySet[Country]:
     if user.is_analyst:
         region_filter = _analyst_region_filter(user)
         return countries if region_filter is None else countries.filter(region_filter)
-    return countries.filter(focal_points=user)
+    return countries.filter(pk__in=assigned_country_ids(user))
 
 
 def submissions_visible_to(user) -> QuerySet[Submission]:
@@ -49,12 +49,21 @@ def can_view_country(user, country: Country) -> bool:
     return countries_visible_to(user).filter(pk=country.pk).exists()
 
 
+def assigned_country_ids(user) -> frozenset[int]:
+    """The countries a focal point is assigned to, read once per user object (that is, per request)."""
+    ids = getattr(user, "_assigned_country_ids", None)
+    if ids is None:
+        ids = frozenset(user.countries.values_list("pk", flat=True))
+        user._assigned_country_ids = ids
+    return ids
+
+
 def is_focal_point_for(user, country: Country) -> bool:
     return (
         user.is_authenticated
         and user.is_active
         and user.is_focal_point
-        and user.countries.filter(pk=country.pk).exists()
+        and country.pk in assigned_country_ids(user)
     )
 
 

@@ -13,6 +13,7 @@ This module is also the URLconf of the run: the project's URLs plus the bare vie
 """
 
 import random
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -147,7 +148,10 @@ def _measure() -> list[Result]:
         def draft_save():
             data = payloads[state["turn"]]
             data["revision"] = str(state["revision"])
-            response = client.post(page_url, data)
+            # Sent as a browser sends this form (it has no file input): URL-encoded.
+            response = client.post(
+                page_url, urlencode(data), content_type="application/x-www-form-urlencoded"
+            )
             assert response.status_code == 302, response.status_code
             state["revision"] += 1
             state["turn"] ^= 1

@@ -1,13 +1,17 @@
 """Read-only queries for pages: what waits for each user."""
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.utils import timezone
 
 from policyindex.access import countries_visible_to, submissions_visible_to
+from policyindex.translation import current_language
 
-from .models import Answer, AnswerChange, Domain, Item, ResponseOption, Round, Submission
+from .instrument_cache import version_items
+from .models import Answer, AnswerChange, Domain, Item, Round, Submission
 from .services.answers import ANSWER_FIELDS, AnswerInput
 
 
@@ -62,31 +66,72 @@ def home_worklist(user) -> dict:
 # --- The questionnaire page -------------------------------------------------------------------
 
 
-def questionnaire_items(version) -> list:
-    """The version's items in order, each with ``.domain`` and ``.options`` (two queries)."""
-    options: dict[int, list] = {}
-    for option in ResponseOption.objects.filter(response_set__version=version).order_by(
-        "response_set_id", "order"
-    ):
-        options.setdefault(option.response_set_id, []).append(option)
-    items = list(version.items.select_related("domain").order_by("order"))
-    for item in items:
-        item.options = options.get(item.response_set_id, [])
-    return items
+def questionnaire_items(version) -> tuple:
+    """The version's items in order, each with ``.domain`` and ``.options`` (kept in memory)."""
+    return version_items(version)
+
+
+def _previous_validated(*, country_id, reference_year):
+    return Submission.objects.filter(
+        country_id=country_id,
+        state=Submission.State.VALIDATED,
+        round__reference_year__lt=reference_year,
+    ).order_by("-round__reference_year")
 
 
 def previous_validated_submission(submission: Submission) -> Submission | None:
     """The country's validated submission of the latest round before this one, if any."""
     return (
-        Submission.objects.filter(
-            country_id=submission.country_id,
-            state=Submission.State.VALIDATED,
-            round__reference_year__lt=submission.round.reference_year,
+        _previous_validated(
+            country_id=submission.country_id, reference_year=submission.round.reference_year
         )
         .select_related("round")
-        .order_by("-round__reference_year")
         .first()
     )
+
+
+# How long a rendered questionnaire stays cached. Its key changes with every save, so this only
+# bounds how long a corrected translation of the instrument takes to show.
+FRAGMENTS_SECONDS = 300
+
+
+def with_previous_marker(queryset):
+    """Annotates which validated submission of an earlier round the page shows, and its version."""
+    previous = _previous_validated(
+        country_id=OuterRef("country_id"), reference_year=OuterRef("round__reference_year")
+    )
+    return queryset.annotate(
+        previous_pk=Subquery(previous.values("pk")[:1]),
+        previous_updated_at=Subquery(previous.values("updated_at")[:1]),
+    )
+
+
+def previous_marker(submission: Submission) -> tuple | None:
+    if hasattr(submission, "previous_pk"):
+        pk, updated_at = submission.previous_pk, submission.previous_updated_at
+    else:
+        previous = previous_validated_submission(submission)
+        pk, updated_at = (previous.pk, previous.updated_at) if previous else (None, None)
+    return (pk, updated_at.isoformat()) if pk else None
+
+
+def questionnaire_fragments_key(submission: Submission) -> str:
+    """Everything the rendered questionnaire (as saved) depends on, as a cache key."""
+    round_ = submission.round
+    parts = (
+        submission.pk,
+        submission.created_at.isoformat(),
+        submission.revision,
+        submission.state,
+        round_.state,
+        round_.closes_on.isoformat(),
+        round_.version_id,
+        previous_marker(submission),
+        current_language(),
+        timezone.localdate().isoformat(),
+    )
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return f"questionnaire:page:{digest}"
 
 
 @dataclass
@@ -170,11 +215,17 @@ def _option_label(item, code: str) -> str:
     return code
 
 
-def questionnaire_page(submission: Submission, *, items: list | None = None) -> QuestionnairePage:
+_NOT_LOOKED_UP = object()
+
+
+def questionnaire_page(
+    submission: Submission, *, items=None, previous=_NOT_LOOKED_UP
+) -> QuestionnairePage:
     """Everything the questionnaire page shows, in a fixed number of queries."""
     items = items if items is not None else questionnaire_items(submission.round.version)
     answers = {a.item_id: a for a in submission.answers.all()}
-    previous = previous_validated_submission(submission)
+    if previous is _NOT_LOOKED_UP:
+        previous = previous_validated_submission(submission)
     previous_answers = (
         {a.item.code: a for a in previous.answers.select_related("item")} if previous else {}
     )

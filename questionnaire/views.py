@@ -1,14 +1,17 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from policyindex.access import (
     can_start_submission,
+    countries_visible_to,
     edit_refusal_reason,
     visible_country_or_404,
 )
@@ -16,12 +19,15 @@ from policyindex.access import (
 from .forms import QuestionnaireForm
 from .models import Round, Submission
 from .selectors import (
-    item_history as item_history_rows,
-)
-from .selectors import (
+    FRAGMENTS_SECONDS,
+    questionnaire_fragments_key,
     questionnaire_items,
     questionnaire_page,
     submissions_with_progress,
+    with_previous_marker,
+)
+from .selectors import (
+    item_history as item_history_rows,
 )
 from .services.answers import (
     AnswerInput,
@@ -53,6 +59,22 @@ def _round_and_country(request, round_code: str, iso3: str):
     return round_, country
 
 
+def _visible_submission(user, round_code: str, iso3: str) -> Submission | None:
+    """The submission with its round and country, if it exists and the user may see the country.
+
+    Only what a page served from the cache needs is joined; the rest loads on a cache miss.
+    """
+    return (
+        with_previous_marker(Submission.objects.select_related("round", "country"))
+        .filter(
+            round__code=round_code,
+            country__iso3=iso3.upper(),
+            country__in=countries_visible_to(user),
+        )
+        .first()
+    )
+
+
 def _existing_submission(round_, country) -> Submission | None:
     submission = (
         Submission.objects.select_related("updated_by")
@@ -80,9 +102,9 @@ def fill(request, round_code: str, iso3: str):
     """The country's questionnaire for the round: the form while editable, else a read-only copy."""
     if request.method not in ("GET", "HEAD", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
-    round_, country = _round_and_country(request, round_code, iso3)
-    submission = _existing_submission(round_, country)
+    submission = _visible_submission(request.user, round_code, iso3)
     if submission is None:
+        round_, country = _round_and_country(request, round_code, iso3)
         if not can_start_submission(request.user, round=round_, country=country):
             if request.method == "POST":
                 return _refused(
@@ -100,26 +122,73 @@ def fill(request, round_code: str, iso3: str):
         return _post(request, submission, reason)
     if reason:
         return _read_only(request, submission, reason)
+    if request.GET.get("start") == "previous":
+        return _render_prefilled_form(request, submission)
+    return _render_form(request, submission)
+
+
+def _render_prefilled_form(request, submission):
+    """The form with the unanswered items filled from the previous round: shown, not saved."""
     page = questionnaire_page(submission)
-    prefill = request.GET.get("start") == "previous" and page.previous is not None
     initial = page.saved_answers()
-    if prefill:
-        for code, row in page.rows.items():
-            if row.answer is not None and not row.answer.option_code and row.previous:
-                values = row.previous_values()
-                if values["option_code"]:
-                    initial[code] = AnswerInput(**values)
-                    row.prefilled = True
+    prefilled = page.previous is not None
+    for code, row in page.rows.items():
+        if prefilled and row.answer is not None and not row.answer.option_code and row.previous:
+            values = row.previous_values()
+            if values["option_code"]:
+                initial[code] = AnswerInput(**values)
+                row.prefilled = True
     form = QuestionnaireForm(
         items=page.items,
         initial=initial,
         general_comment=submission.general_comment,
         revision=submission.revision,
     )
-    return _render_form(request, page, form, prefilled=prefill)
+    return _render_form(request, submission, page=page, form=form, prefilled=prefilled)
 
 
-def _render_form(request, page, form, *, status=200, problems=None, conflict=None, prefilled=False):
+def _render_form(
+    request,
+    submission,
+    *,
+    page=None,
+    form=None,
+    status=200,
+    problems=None,
+    conflict=None,
+    prefilled=False,
+):
+    """The questionnaire form. Shown as saved, it is served from fragments cached by revision."""
+    context = {
+        "submission": submission,
+        "round": submission.round,
+        "country": submission.country,
+        "problems": problems or [],
+        "conflict": conflict,
+        "prefilled": prefilled,
+        "dirty": bool(problems or conflict or prefilled),
+    }
+    if form is None and page is None:
+        key = questionnaire_fragments_key(submission)
+        fragments = cache.get(key)
+        if fragments is None:
+            page = questionnaire_page(submission)
+            form = QuestionnaireForm(
+                items=page.items,
+                initial=page.saved_answers(),
+                general_comment=submission.general_comment,
+                revision=submission.revision,
+            )
+            fragments = _render_fragments(request, {**context, **_page_context(page, form)})
+            cache.set(key, fragments, FRAGMENTS_SECONDS)
+        context.update(fragments=fragments, revision=submission.revision)
+    else:
+        context.update(_page_context(page, form))
+        context["revision"] = form.submission_form["revision"].value()
+    return render(request, "questionnaire/fill.html", context, status=status)
+
+
+def _page_context(page, form) -> dict:
     rendered = form.rendered_item_forms()
     history_url = reverse(
         "questionnaire:item_history",
@@ -134,22 +203,14 @@ def _render_form(request, page, form, *, status=200, problems=None, conflict=Non
             row.form_html = rendered[row.item.code]
             row.has_errors = form.data is not None and bool(form.item_forms[row.item.code].errors)
             row.history_url = history_url.replace("/ITEM/", f"/{row.item.code}/")
-    return render(
-        request,
-        "questionnaire/fill.html",
-        {
-            "page": page,
-            "submission": page.submission,
-            "round": page.submission.round,
-            "country": page.submission.country,
-            "form": form,
-            "problems": problems or [],
-            "conflict": conflict,
-            "prefilled": prefilled,
-            "dirty": bool(problems or conflict or prefilled),
-        },
-        status=status,
-    )
+    return {"page": page, "form": form}
+
+
+def _render_fragments(request, context: dict) -> dict[str, str]:
+    return {
+        part: render_to_string(f"questionnaire/includes/fill_{part}.html", context, request)
+        for part in ("top", "items")
+    }
 
 
 def _read_only(request, submission, reason: str, *, status: int = 200):
@@ -196,7 +257,11 @@ def _post(request, submission, reason: str | None):
     form = QuestionnaireForm(items=items, data=request.POST, submitting=action == "submit")
     if not form.is_valid():
         return _render_form(
-            request, questionnaire_page(submission, items=items), form, problems=form.problems()
+            request,
+            submission,
+            page=questionnaire_page(submission, items=items),
+            form=form,
+            problems=form.problems(),
         )
     arguments = {
         "submission": submission,
@@ -228,7 +293,11 @@ def _post(request, submission, reason: str | None):
         for code in incomplete.missing:
             form.item_forms[code].add_error("option_code", _("Choose an answer."))
         return _render_form(
-            request, questionnaire_page(submission, items=items), form, problems=form.problems()
+            request,
+            submission,
+            page=questionnaire_page(submission, items=items),
+            form=form,
+            problems=form.problems(),
         )
     response = redirect(
         reverse("questionnaire:fill", args=[submission.round.code, submission.country.iso3])
@@ -269,7 +338,7 @@ def _stale(request, submission, items, stale: StaleSave):
         if key in rows:
             rows[key].conflicts.append(change)
     conflict = [{**entry, "by": ", ".join(sorted(entry["by"]))} for entry in changed.values()]
-    return _render_form(request, page, form, status=409, conflict=conflict)
+    return _render_form(request, fresh, page=page, form=form, status=409, conflict=conflict)
 
 
 @require_GET

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from policyindex.access import edit_refusal_reason
+from questionnaire.instrument_cache import version_items
 from questionnaire.models import Answer, AnswerChange, Submission, SubmissionEvent
 
 EVIDENCE_FIELDS = ("policy_name", "policy_year", "link", "citation", "comment")
@@ -90,21 +91,18 @@ def _apply(
     now,
 ) -> tuple[list[str], bool]:
     """Writes the changed answers and their history (a fixed number of queries, whatever changed)."""
-    stored = {
-        a.item.code: a
-        for a in submission.answers.select_related("item__response_set").prefetch_related(
-            "item__response_set__options"
-        )
-    }
+    items = {item.pk: item for item in version_items(submission.round.version)}
+    stored = {}
+    for answer in submission.answers.all():
+        answer.item = items[answer.item_id]
+        stored[answer.item.code] = answer
     unknown = set(answers) - set(stored)
     if unknown:
         raise ValueError(f"Items not in this questionnaire: {sorted(unknown)}")
     changed_answers, history, changed_items = [], [], []
     for code, entered in answers.items():
         answer = stored[code]
-        if entered.option_code and entered.option_code not in {
-            o.code for o in answer.item.response_set.options.all()
-        }:
+        if entered.option_code and entered.option_code not in {o.code for o in answer.item.options}:
             raise ValueError(f"{entered.option_code!r} is not an option of item {code}")
         fields = [name for name in ANSWER_FIELDS if getattr(answer, name) != getattr(entered, name)]
         if not fields:
@@ -212,7 +210,7 @@ def _update_answers(answers: list[Answer], *, batch_size: int = 100) -> None:
 def _lock_for_change(submission_id: int, *, by, base_revision: int) -> Submission:
     submission = (
         Submission.objects.select_for_update(of=("self",))
-        .select_related("round", "country")
+        .select_related("round__version", "country")
         .get(pk=submission_id)
     )
     reason = edit_refusal_reason(by, submission)

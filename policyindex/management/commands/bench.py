@@ -6,6 +6,7 @@ from pathlib import Path
 from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import connection
+from django.test.utils import setup_test_environment, teardown_test_environment
 
 from fixtures.geography import load_countries
 from fixtures.rounds import load_rounds
@@ -23,6 +24,8 @@ class Command(BaseCommand):
     def handle(self, *args, output, **options):
         creation = connection.creation
         self.stdout.write(f"Benchmark database: {connection.vendor}")
+        # As in production and in the test suite: DEBUG off (no query log), mail kept in memory.
+        setup_test_environment(debug=False)
         old_name = creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
         try:
             load_countries()
@@ -39,6 +42,7 @@ class Command(BaseCommand):
                     results.extend(measure())
         finally:
             creation.destroy_test_db(old_name, verbosity=0)
+            teardown_test_environment()
 
         width = max((len(r.name) for r in results), default=10)
         self.stdout.write(f"{'measure':<{width}}  ratio  target  queries  baseline")

@@ -1,0 +1,59 @@
+"""The items of a questionnaire version with their domain and options, kept in memory.
+
+Every questionnaire page and every save needs the whole instrument. A version used by a round is
+frozen (its official wording and codes cannot change), so it is read once per process and kept for
+a few minutes. Saving any part of an instrument empties this process's copy at once; other app
+servers pick up a corrected translation when their copy expires.
+"""
+
+import threading
+import time
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from .models import Domain, Item, QuestionnaireVersion, ResponseOption, ResponseSet
+
+KEEP_SECONDS = 300
+
+_lock = threading.Lock()
+_versions: dict[tuple, tuple[float, tuple]] = {}
+
+
+def _load(version) -> tuple:
+    options: dict[int, list] = {}
+    for option in ResponseOption.objects.filter(response_set__version=version).order_by(
+        "response_set_id", "order"
+    ):
+        options.setdefault(option.response_set_id, []).append(option)
+    items = list(version.items.select_related("domain").order_by("order"))
+    for item in items:
+        item.options = tuple(options.get(item.response_set_id, ()))
+    return tuple(items)
+
+
+def version_items(version) -> tuple:
+    """The version's items in order, each with ``.domain`` and ``.options``; shared, read-only."""
+    # created_at tells a version apart from another one that reused its primary key.
+    key = (version.pk, version.created_at)
+    now = time.monotonic()
+    with _lock:
+        cached = _versions.get(key)
+    if cached and cached[0] > now:
+        return cached[1]
+    items = _load(version)
+    with _lock:
+        _versions[key] = (now + KEEP_SECONDS, items)
+    return items
+
+
+def clear() -> None:
+    with _lock:
+        _versions.clear()
+
+
+@receiver(post_save)
+@receiver(post_delete)
+def _instrument_changed(sender, **kwargs):
+    if sender in (QuestionnaireVersion, Domain, Item, ResponseSet, ResponseOption):
+        clear()
