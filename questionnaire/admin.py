@@ -2,6 +2,8 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from policyindex.admin_read_only import ReadOnlyModelAdmin, ReadOnlyTabularInline
+
 from .models import (
     Answer,
     AnswerChange,
@@ -38,16 +40,10 @@ class FrozenVersionAdminMixin:
         return super().has_delete_permission(request, obj)
 
 
-class DomainInline(admin.TabularInline):
+class DomainInline(ReadOnlyTabularInline):
     model = Domain
     fields = ("number", "sdmx_code", "name")
-    readonly_fields = fields
-    extra = 0
     show_change_link = True
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(QuestionnaireVersion)
@@ -130,30 +126,18 @@ class RoundAdmin(admin.ModelAdmin):
     list_select_related = ("version",)
 
 
-class AnswerInline(admin.TabularInline):
+class AnswerInline(ReadOnlyTabularInline):
     model = Answer
     fields = ("item", "option_code", "policy_name", "policy_year", "link", "updated_by")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class SubmissionEventInline(admin.TabularInline):
+class SubmissionEventInline(ReadOnlyTabularInline):
     model = SubmissionEvent
     fields = ("at", "action", "from_state", "to_state", "actor", "note")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(ReadOnlyModelAdmin):
     """Read-only: answers and states change through the questionnaire and review workflow only."""
 
     list_display = ("country", "round", "state", "revision", "updated_at", "updated_by")
@@ -162,18 +146,9 @@ class SubmissionAdmin(admin.ModelAdmin):
     list_select_related = ("country", "round", "updated_by")
     inlines = [AnswerInline, SubmissionEventInline]
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Answer)
-class AnswerAdmin(admin.ModelAdmin):
+class AnswerAdmin(ReadOnlyModelAdmin):
     """Read-only: answers change through the questionnaire, where every change is recorded."""
 
     list_display = ("submission", "item", "option_code", "policy_name", "updated_at", "updated_by")
@@ -181,35 +156,17 @@ class AnswerAdmin(admin.ModelAdmin):
     search_fields = ("submission__country__name", "item__code", "policy_name", "citation")
     list_select_related = ("submission__country", "submission__round", "item", "updated_by")
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(SubmissionEvent)
-class SubmissionEventAdmin(admin.ModelAdmin):
+class SubmissionEventAdmin(ReadOnlyModelAdmin):
     list_display = ("submission", "action", "from_state", "to_state", "actor", "at")
     list_filter = ("action", "submission__round")
     search_fields = ("submission__country__name",)
     list_select_related = ("submission__country", "submission__round", "actor")
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(AnswerChange)
-class AnswerChangeAdmin(admin.ModelAdmin):
+class AnswerChangeAdmin(ReadOnlyModelAdmin):
     """The answer history: read-only, like every record of the past."""
 
     list_display = (
@@ -224,12 +181,3 @@ class AnswerChangeAdmin(admin.ModelAdmin):
     list_filter = ("field", "submission__round")
     search_fields = ("submission__country__name", "item__code")
     list_select_related = ("submission__country", "submission__round", "item", "changed_by")
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -256,13 +256,7 @@ def _post(request, submission, reason: str | None):
     items = questionnaire_items(submission.round.version)
     form = QuestionnaireForm(items=items, data=request.POST, submitting=action == "submit")
     if not form.is_valid():
-        return _render_form(
-            request,
-            submission,
-            page=questionnaire_page(submission, items=items),
-            form=form,
-            problems=form.problems(),
-        )
+        return _render_problems(request, submission, items, form)
     arguments = {
         "submission": submission,
         "by": request.user,
@@ -292,13 +286,7 @@ def _post(request, submission, reason: str | None):
         form.is_valid()
         for code in incomplete.missing:
             form.item_forms[code].add_error("option_code", _("Choose an answer."))
-        return _render_form(
-            request,
-            submission,
-            page=questionnaire_page(submission, items=items),
-            form=form,
-            problems=form.problems(),
-        )
+        return _render_problems(request, submission, items, form)
     response = redirect(
         reverse("questionnaire:fill", args=[submission.round.code, submission.country.iso3])
     )
@@ -315,6 +303,17 @@ def _post(request, submission, reason: str | None):
             samesite=settings.LANGUAGE_COOKIE_SAMESITE,
         )
     return response
+
+
+def _render_problems(request, submission, items, form):
+    """The form again with the user's input, every problem listed at the top and marked inline."""
+    return _render_form(
+        request,
+        submission,
+        page=questionnaire_page(submission, items=items),
+        form=form,
+        problems=form.problems(),
+    )
 
 
 def _stale(request, submission, items, stale: StaleSave):

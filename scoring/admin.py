@@ -2,36 +2,18 @@
 
 from django.contrib import admin
 
+from policyindex.admin_read_only import ReadOnlyModelAdmin, ReadOnlyTabularInline
+
 from .models import DomainScore, PublishedResult, ResultImport, ScoreRecord
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class DomainScoreInline(admin.TabularInline):
+class DomainScoreInline(ReadOnlyTabularInline):
     model = DomainScore
     fields = ("number", "sdmx", "twice_sum", "item_count", "score", "category", "imputed_items")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ScoreRecord)
-class ScoreRecordAdmin(ReadOnlyAdmin):
+class ScoreRecordAdmin(ReadOnlyModelAdmin):
     list_display = (
         "country",
         "round",
@@ -49,28 +31,19 @@ class ScoreRecordAdmin(ReadOnlyAdmin):
 
 
 @admin.register(DomainScore)
-class DomainScoreAdmin(ReadOnlyAdmin):
+class DomainScoreAdmin(ReadOnlyModelAdmin):
     list_display = ("record", "number", "score", "category")
     list_filter = ("number", "category", "record__round")
     list_select_related = ("record__country", "record__round")
 
 
-class PublishedResultInline(admin.TabularInline):
+class PublishedResultInline(ReadOnlyTabularInline):
     model = PublishedResult
     fields = ("country", "round", "breakdown", "category", "previous_category")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ResultImport)
-class ResultImportAdmin(ReadOnlyAdmin):
+class ResultImportAdmin(ReadOnlyModelAdmin):
     list_display = (
         "file_name",
         "imported_at",
@@ -87,7 +60,7 @@ class ResultImportAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PublishedResult)
-class PublishedResultAdmin(ReadOnlyAdmin):
+class PublishedResultAdmin(ReadOnlyModelAdmin):
     list_display = (
         "country",
         "round",

@@ -12,7 +12,7 @@ from questionnaire.models import Country, Round, Submission
 from scoring import engine
 from scoring.models import DomainScore, ScoreRecord
 from scoring.selectors import round_aggregates
-from scoring.services.scores import rounded_score
+from scoring.services.scores import unsaved_domain_scores, unsaved_record
 
 ROUND = "inquiry-13-2021"
 CARRIED = "inquiry-12-2019"
@@ -40,36 +40,15 @@ def _score_round(round_: Round, countries: list[Country], answer_sets) -> None:
     )
     results = [engine.compute_score(a) for a in answer_sets]
     records = ScoreRecord.objects.bulk_create(
-        ScoreRecord(
-            country=s.country,
-            round=round_,
-            submission=s,
-            answers=dict(r.answers),
-            answers_hash=engine.answers_fingerprint(a),
-            methodology_version=r.methodology_version,
-            twice_sum=r.overall.twice_sum,
-            item_count=r.overall.item_count,
-            score=rounded_score(r.overall.score),
-            category=r.overall.category.code,
-            imputed_items=list(r.imputed_items),
-            trigger=ScoreRecord.Trigger.DEMO,
-            reason="benchmark",
+        unsaved_record(
+            result=r, submission=s, by=None, trigger=ScoreRecord.Trigger.DEMO, reason="benchmark"
         )
-        for s, r, a in zip(submissions, results, answer_sets, strict=True)
+        for s, r in zip(submissions, results, strict=True)
     )
     DomainScore.objects.bulk_create(
-        DomainScore(
-            record=record,
-            number=d.number,
-            sdmx=d.sdmx,
-            twice_sum=d.twice_sum,
-            item_count=d.item_count,
-            score=rounded_score(d.score),
-            category=d.category.code,
-            imputed_items=list(d.imputed_items),
-        )
+        row
         for record, r in zip(records, results, strict=True)
-        for d in r.domains
+        for row in unsaved_domain_scores(record=record, result=r)
     )
 
 

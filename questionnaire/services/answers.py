@@ -233,6 +233,25 @@ def _lock_for_change(submission_id: int, *, by, base_revision: int) -> Submissio
     return submission
 
 
+def _lock_and_apply(
+    submission: Submission, *, by, base_revision: int, answers, general_comment: str
+) -> tuple[Submission, list[str], bool]:
+    """Locks the submission, checks who saves and on which revision, and writes the changes.
+
+    Runs inside the caller's transaction.
+    """
+    locked = _lock_for_change(submission.pk, by=by, base_revision=base_revision)
+    changed_items, comment_changed = _apply(
+        locked,
+        by=by,
+        answers=answers,
+        general_comment=general_comment,
+        revision=locked.revision + 1,
+        now=timezone.now(),
+    )
+    return locked, changed_items, comment_changed
+
+
 def save_draft(
     *,
     submission: Submission,
@@ -247,15 +266,12 @@ def save_draft(
     someone else since ``base_revision``. Saving without any change leaves the revision unchanged.
     """
     with transaction.atomic():
-        locked = _lock_for_change(submission.pk, by=by, base_revision=base_revision)
-        now = timezone.now()
-        changed_items, comment_changed = _apply(
-            locked,
+        locked, changed_items, comment_changed = _lock_and_apply(
+            submission,
             by=by,
+            base_revision=base_revision,
             answers=answers,
             general_comment=general_comment,
-            revision=locked.revision + 1,
-            now=now,
         )
         if changed_items or comment_changed:
             locked.revision += 1
@@ -279,15 +295,12 @@ def submit(
     On refusal nothing is saved (not even the answers that came with the submission).
     """
     with transaction.atomic():
-        locked = _lock_for_change(submission.pk, by=by, base_revision=base_revision)
-        now = timezone.now()
-        _apply(
-            locked,
+        locked, _changed_items, _comment_changed = _lock_and_apply(
+            submission,
             by=by,
+            base_revision=base_revision,
             answers=answers,
             general_comment=general_comment,
-            revision=locked.revision + 1,
-            now=now,
         )
         missing = list(
             locked.answers.filter(option_code="")
@@ -303,7 +316,7 @@ def submit(
             )
         from_state = locked.state
         locked.state = Submission.State.SUBMITTED
-        locked.submitted_at = now
+        locked.submitted_at = timezone.now()
         locked.revision += 1
         locked.updated_by = by
         locked.save(

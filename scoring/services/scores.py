@@ -32,14 +32,16 @@ def current_record(*, round: Round, country_id: int) -> ScoreRecord | None:
     return ScoreRecord.objects.filter(round=round, country_id=country_id).first()
 
 
-def _write_record(*, submission, answers, by, trigger, reason) -> ScoreRecord:
-    result = engine.compute_score(answers)
-    record = ScoreRecord.objects.create(
+def unsaved_record(
+    *, result: engine.ScoreResult, submission, by, trigger: str, reason: str
+) -> ScoreRecord:
+    """The score record of an engine result, not yet saved."""
+    return ScoreRecord(
         country_id=submission.country_id,
         round_id=submission.round_id,
         submission=submission,
         answers=dict(result.answers),
-        answers_hash=engine.answers_fingerprint(answers),
+        answers_hash=engine.answers_fingerprint(dict(result.answers)),
         methodology_version=result.methodology_version,
         twice_sum=result.overall.twice_sum,
         item_count=result.overall.item_count,
@@ -50,7 +52,11 @@ def _write_record(*, submission, answers, by, trigger, reason) -> ScoreRecord:
         trigger=trigger,
         reason=reason,
     )
-    DomainScore.objects.bulk_create(
+
+
+def unsaved_domain_scores(*, record: ScoreRecord, result: engine.ScoreResult) -> list[DomainScore]:
+    """The six domain rows of a score record, not yet saved."""
+    return [
         DomainScore(
             record=record,
             number=d.number,
@@ -62,7 +68,16 @@ def _write_record(*, submission, answers, by, trigger, reason) -> ScoreRecord:
             imputed_items=list(d.imputed_items),
         )
         for d in result.domains
+    ]
+
+
+def _write_record(*, submission, answers, by, trigger, reason) -> ScoreRecord:
+    result = engine.compute_score(answers)
+    record = unsaved_record(
+        result=result, submission=submission, by=by, trigger=trigger, reason=reason
     )
+    record.save()
+    DomainScore.objects.bulk_create(unsaved_domain_scores(record=record, result=result))
     return record
 
 

@@ -1,8 +1,8 @@
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from scoring.management.options import user_named
 from scoring.services.imports import import_published_results
 
 
@@ -24,12 +24,7 @@ class Command(BaseCommand):
             data = path.read_bytes()
         except OSError as error:
             raise CommandError(f"{file}: cannot be read ({error.strerror})") from error
-        user = None
-        if by:
-            try:
-                user = get_user_model().objects.get(username=by)
-            except get_user_model().DoesNotExist:
-                raise CommandError(f"--by: no user is called {by!r}") from None
+        user = user_named(by)
         outcome = import_published_results(data=data, file_name=path.name, by=user, reason=reason)
         if not outcome.ok:
             for problem in outcome.problems:

@@ -1,7 +1,7 @@
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from questionnaire.models import Round
+from scoring.management.options import user_named
 from scoring.services.scores import recompute_scores
 
 
@@ -21,12 +21,7 @@ class Command(BaseCommand):
             round_ = Round.objects.get(code=round)
         except Round.DoesNotExist:
             raise CommandError(f"No round has the code {round!r}.") from None
-        user = None
-        if by:
-            try:
-                user = get_user_model().objects.get(username=by)
-            except get_user_model().DoesNotExist:
-                raise CommandError(f"--by: no user is called {by!r}") from None
+        user = user_named(by)
         try:
             outcomes = recompute_scores(round=round_, by=user, reason=reason)
         except ValueError as error:
