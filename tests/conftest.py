@@ -60,3 +60,13 @@ def all_countries(db):
 
     load_countries()
     return Country.objects.all()
+
+
+@pytest.fixture(autouse=True)
+def english_to_start_with():
+    """Each test starts in English: a request in another language leaves it active on the thread."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()

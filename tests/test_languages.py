@@ -19,3 +19,21 @@ def test_choosing_a_language_translates_the_interface(client, language, text):
 def test_the_browser_language_is_followed_when_nothing_was_chosen(client):
     html = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert 'lang="es"' in html
+
+
+@pytest.mark.django_db
+def test_round_names_follow_the_language_and_fall_back_to_english():
+    from django.utils import translation
+
+    from fixtures.rounds import load_rounds
+    from questionnaire.models import Round
+
+    load_rounds()
+    thirteenth = Round.objects.get(reference_year=2021)
+    with translation.override("fr"):
+        assert thirteenth.display_name == "Treizième Enquête (2021)"
+    with translation.override("es"):
+        assert str(thirteenth) == "Decimotercera Encuesta (2021)"
+    thirteenth.name_es = ""
+    with translation.override("es"):
+        assert thirteenth.display_name == "Thirteenth Inquiry (2021)"

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from policyindex.translation import translated
+
 from .instrument import QuestionnaireVersion
 
 
@@ -18,7 +20,9 @@ class Round(models.Model):
         PUBLISHED = "published", _("Published")
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name (English)"), max_length=200)
+    name_fr = models.CharField(_("name (French)"), max_length=200, blank=True)
+    name_es = models.CharField(_("name (Spanish)"), max_length=200, blank=True)
     reference_year = models.PositiveSmallIntegerField(_("reference year"), unique=True)
     version = models.ForeignKey(
         QuestionnaireVersion,
@@ -48,7 +52,11 @@ class Round(models.Model):
         verbose_name_plural = _("rounds")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return translated(self, "name")
 
     def clean(self):
         if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
