@@ -38,7 +38,7 @@ def countries_visible_to(user) -> QuerySet[Country]:
     if user.is_analyst:
         region_filter = _analyst_region_filter(user)
         return countries if region_filter is None else countries.filter(region_filter)
-    return countries.filter(pk__in=assigned_country_ids(user))
+    return countries.filter(focal_points=user)
 
 
 def submissions_visible_to(user) -> QuerySet[Submission]:
@@ -49,22 +49,27 @@ def can_view_country(user, country: Country) -> bool:
     return countries_visible_to(user).filter(pk=country.pk).exists()
 
 
-def assigned_country_ids(user) -> frozenset[int]:
-    """The countries a focal point is assigned to, read once per user object (that is, per request)."""
-    ids = getattr(user, "_assigned_country_ids", None)
-    if ids is None:
-        ids = frozenset(user.countries.values_list("pk", flat=True))
-        user._assigned_country_ids = ids
-    return ids
+def _known_assignments(user) -> dict[int, bool]:
+    """What this request has learnt of the user's country assignments (the user object lives one request)."""
+    return user.__dict__.setdefault("_known_assignments", {})
 
 
 def is_focal_point_for(user, country: Country) -> bool:
-    return (
-        user.is_authenticated
-        and user.is_active
-        and user.is_focal_point
-        and country.pk in assigned_country_ids(user)
-    )
+    if not (user.is_authenticated and user.is_active and user.is_focal_point):
+        return False
+    known = _known_assignments(user)
+    if country.pk not in known:
+        known[country.pk] = user.countries.filter(pk=country.pk).exists()
+    return known[country.pk]
+
+
+def visible_submission(user, queryset, **lookup) -> Submission | None:
+    """The submission matching ``lookup`` among those the user may see, or None."""
+    submission = queryset.filter(country__in=countries_visible_to(user), **lookup).first()
+    if submission is not None and user.is_focal_point:
+        # A focal point sees only assigned countries, so the query has just proved this one.
+        _known_assignments(user)[submission.country_id] = True
+    return submission
 
 
 def can_review(user) -> bool:

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_GET
 
 from policyindex.access import (
     can_start_submission,
-    countries_visible_to,
     edit_refusal_reason,
     visible_country_or_404,
+    visible_submission,
 )
 
 from .forms import QuestionnaireForm
@@ -64,14 +64,11 @@ def _visible_submission(user, round_code: str, iso3: str) -> Submission | None:
 
     Only what a page served from the cache needs is joined; the rest loads on a cache miss.
     """
-    return (
-        with_previous_marker(Submission.objects.select_related("round", "country"))
-        .filter(
-            round__code=round_code,
-            country__iso3=iso3.upper(),
-            country__in=countries_visible_to(user),
-        )
-        .first()
+    return visible_submission(
+        user,
+        with_previous_marker(Submission.objects.select_related("round", "country")),
+        round__code=round_code,
+        country__iso3=iso3.upper(),
     )
 
 
