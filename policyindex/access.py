@@ -65,7 +65,9 @@ def is_focal_point_for(user, country: Country) -> bool:
 
 def visible_submission(user, queryset, **lookup) -> Submission | None:
     """The submission matching ``lookup`` among those the user may see, or None."""
-    submission = queryset.filter(country__in=countries_visible_to(user), **lookup).first()
+    # At most one row matches: no ordering needed (the default one joins for nothing).
+    matches = queryset.filter(country__in=countries_visible_to(user), **lookup).order_by()[:1]
+    submission = next(iter(matches), None)
     if submission is not None and user.is_focal_point:
         # A focal point sees only assigned countries, so the query has just proved this one.
         _known_assignments(user)[submission.country_id] = True
