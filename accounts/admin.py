@@ -10,12 +10,13 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ("username", "email", "role", "assigned_to", "is_active", "last_login")
     list_filter = ("role", "is_active", "regions", "countries__sdg_region")
     search_fields = ("username", "email", "first_name", "last_name", "countries__name")
-    filter_horizontal = ("countries", "regions", "groups", "user_permissions")
+    filter_horizontal = ("countries", "regions")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
         (_("Role and assignments"), {"fields": ("role", "countries", "regions")}),
-        (_("Status"), {"fields": ("is_active", "is_staff", "is_superuser")}),
+        # Staff and superuser status follow the role (see User.save).
+        (_("Status"), {"fields": ("is_active",)}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (

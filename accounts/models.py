@@ -1,8 +1,15 @@
 """People who use policyindex, their role and what they are assigned to."""
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(DjangoUserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", User.Role.ADMINISTRATOR)
+        return super().create_superuser(username, email, password, **extra_fields)
 
 
 class User(AbstractUser):
@@ -29,25 +36,27 @@ class User(AbstractUser):
         help_text=_("Leave empty for an analyst who reviews every country."),
     )
 
+    objects = UserManager()
+
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
     def save(self, *args, **kwargs):
-        # Administrators manage the site through the Django admin.
-        if self.role == self.Role.ADMINISTRATOR:
-            self.is_staff = True
-            self.is_superuser = True
+        # The role is the one source of rights: administrators, and only they, use the Django
+        # admin, so changing someone's role away from administrator takes those rights away.
+        is_administrator = self.role == self.Role.ADMINISTRATOR
+        self.is_staff = self.is_superuser = is_administrator
         super().save(*args, **kwargs)
 
     @property
     def is_focal_point(self) -> bool:
-        return self.role == self.Role.FOCAL_POINT and not self.is_superuser
+        return self.role == self.Role.FOCAL_POINT
 
     @property
     def is_analyst(self) -> bool:
-        return self.role == self.Role.ANALYST and not self.is_superuser
+        return self.role == self.Role.ANALYST
 
     @property
     def is_administrator(self) -> bool:
-        return self.role == self.Role.ADMINISTRATOR or self.is_superuser
+        return self.role == self.Role.ADMINISTRATOR

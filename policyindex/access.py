@@ -5,6 +5,7 @@ A country a user may not see is answered with 404, so a forged URL reveals nothi
 """
 
 import datetime
+from collections import defaultdict
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -137,3 +138,23 @@ def can_edit_submission(
 def can_view_round_aggregates(user, round_) -> bool:
     """Analysts and administrators follow a round's aggregates as it fills; others see published ones."""
     return can_review(user) or round_.state == Round.State.PUBLISHED
+
+
+def aggregate_regions_visible_to(user, round_) -> set[int] | None:
+    """The regions whose aggregates the user may see for the round; None means every region.
+
+    Before a round is published, an analyst scoped to some regions sees only the regions all of
+    whose countries they may see: a small region's counts would reveal a country's category.
+    """
+    if round_.state == Round.State.PUBLISHED or not user.is_analyst:
+        return None
+    if _analyst_region_filter(user) is None:
+        return None
+    visible = set(countries_visible_to(user).values_list("pk", flat=True))
+    members: dict[int, set[int]] = defaultdict(set)
+    region_columns = ("sdg_region", "m49_region", "m49_subregion", "intermediate_region")
+    for country_id, *region_ids in Country.objects.values_list("pk", *region_columns):
+        for region_id in region_ids:
+            if region_id:
+                members[region_id].add(country_id)
+    return {region for region, countries in members.items() if countries <= visible}

@@ -18,6 +18,11 @@ class AppendOnlyQuerySet(models.QuerySet):
     def delete(self):
         raise AppendOnlyError(f"{self.model.__name__} records are never deleted.")
 
+    def bulk_create(self, objs, *args, update_conflicts=False, **kwargs):
+        if update_conflicts:
+            raise AppendOnlyError(f"{self.model.__name__} records are never updated.")
+        return super().bulk_create(objs, *args, **kwargs)
+
 
 class AppendOnlyModel(models.Model):
     objects = AppendOnlyQuerySet.as_manager()
@@ -28,6 +33,9 @@ class AppendOnlyModel(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise AppendOnlyError(f"{type(self).__name__} records are never updated.")
+        # An INSERT whatever the primary key says: a record built with an existing key fails
+        # instead of overwriting that record.
+        kwargs["force_insert"] = True
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

@@ -125,6 +125,12 @@ class RoundAdmin(admin.ModelAdmin):
     filter_horizontal = ("carries_forward",)
     list_select_related = ("version",)
 
+    def get_readonly_fields(self, request, obj=None):
+        # Answers were given to this version's wording: the round keeps it.
+        if obj is not None and obj.submissions.exists():
+            return ("version",)
+        return ()
+
 
 class AnswerInline(ReadOnlyTabularInline):
     model = Answer

@@ -215,7 +215,10 @@ class QuestionnaireForm:
         return self.submission_form.cleaned_data["revision"]
 
     @property
-    def general_comment(self) -> str:
+    def general_comment(self) -> str | None:
+        """The general comment as posted; None when the form did not hold the field at all."""
+        if "general_comment" not in self.submission_form.data:
+            return None
         return self.submission_form.cleaned_data["general_comment"]
 
     def problems(self) -> list[dict]:

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from policyindex.access import (
+    aggregate_regions_visible_to,
     can_view_round_aggregates,
     countries_visible_to,
     visible_country_or_404,
@@ -33,6 +34,10 @@ def round_results(request, round_code: str):
     if breakdown not in BREAKDOWNS:
         breakdown = OVERALL
     aggregates = selectors.round_aggregates(round=round_)
+    rows = selectors.aggregate_rows(aggregates=aggregates, breakdown=breakdown)
+    visible_regions = aggregate_regions_visible_to(request.user, round_)
+    if visible_regions is not None:
+        rows = [row for row in rows if row["region"].pk in visible_regions]
     countries = countries_visible_to(request.user).order_by("name")
     context = {
         "round": round_,
@@ -40,7 +45,8 @@ def round_results(request, round_code: str):
         "breakdown": breakdown,
         "measures": _measures(round_),
         "categories": Category.choices,
-        "rows": selectors.aggregate_rows(aggregates=aggregates, breakdown=breakdown),
+        "rows": rows,
+        "all_regions_visible": visible_regions is None,
         "country_rows": selectors.country_rows(aggregates=aggregates, countries=countries),
     }
     return render(request, "scoring/round_results.html", context)

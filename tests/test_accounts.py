@@ -100,3 +100,26 @@ def test_an_administrator_reaches_the_admin_and_others_do_not(client):
     assert client.get(reverse("admin:index")).status_code == 200
     client.force_login(AnalystFactory())
     assert client.get(reverse("admin:index")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_demoted_administrator_loses_the_administrators_rights(client):
+    from accounts.models import User
+
+    user = AdministratorFactory()
+    assert user.is_superuser and user.is_staff
+    user.role = User.Role.FOCAL_POINT
+    user.save()
+    user.refresh_from_db()
+    assert not (user.is_superuser or user.is_staff or user.is_administrator)
+    assert user.is_focal_point
+    client.force_login(user)
+    assert client.get(reverse("admin:index")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_createsuperuser_makes_an_administrator():
+    from accounts.models import User
+
+    user = User.objects.create_superuser("root", "root@example.org", "a long passphrase here")
+    assert user.role == User.Role.ADMINISTRATOR and user.is_administrator

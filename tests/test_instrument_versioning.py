@@ -102,3 +102,30 @@ def test_the_admin_action_creates_a_new_version(client, instrument):
     assert response.status_code == 200
     assert QuestionnaireVersion.objects.count() == 2
     assert "new version" in response.content.decode()
+
+
+def test_an_item_cannot_be_moved_out_of_a_version_in_use(instrument):
+    from questionnaire.services.instrument import copy_version
+
+    RoundFactory(version=instrument)
+    draft = copy_version(version=instrument, code="draft", name="Draft version")
+    item = Item.objects.get(version=instrument, code="6e")
+    item.version = draft
+    item.domain = draft.domains.get(number=6)
+    with pytest.raises(VersionInUseError):
+        item.save()
+    assert Item.objects.filter(version=instrument).count() == 30
+
+
+def test_a_round_with_answers_keeps_its_questionnaire_version(instrument):
+    from django.core.exceptions import ValidationError
+
+    from questionnaire.services.instrument import copy_version
+    from questionnaire.services.submissions import start_submission
+    from tests.factories import CountryFactory
+
+    round_ = RoundFactory(version=instrument)
+    start_submission(round=round_, country=CountryFactory())
+    round_.version = copy_version(version=instrument, code="other", name="Other version")
+    with pytest.raises(ValidationError):
+        round_.save()

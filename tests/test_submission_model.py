@@ -41,3 +41,19 @@ def test_submission_events_are_never_updated_or_deleted(instrument):
         event.delete()
     with pytest.raises(AppendOnlyError):
         SubmissionEvent.objects.filter(pk=event.pk).update(note="rewritten")
+
+
+def test_a_record_built_with_the_key_of_an_existing_one_cannot_overwrite_it(instrument):
+    submission = start_submission(round=RoundFactory(version=instrument), country=CountryFactory())
+    original = submission.events.get()
+    forged = SubmissionEvent(
+        pk=original.pk, submission=submission, action="validated", to_state="validated"
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        forged.save()
+    original.refresh_from_db()
+    assert original.action == SubmissionEvent.Action.CREATED
+    with pytest.raises(AppendOnlyError):
+        SubmissionEvent.objects.bulk_create(
+            [forged], update_conflicts=True, unique_fields=["id"], update_fields=["action"]
+        )

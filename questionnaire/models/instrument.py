@@ -29,6 +29,8 @@ class FrozenWhenInUse(models.Model):
             self._refuse_if_in_use(_("extended"))
         elif self.changed_official_fields():
             self._refuse_if_in_use(_("edited"))
+            # Moving a part to another version changes the version it leaves, too.
+            type(self).objects.get(pk=self.pk)._refuse_if_in_use(_("edited"))
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
@@ -85,7 +87,7 @@ class ResponseSet(FrozenWhenInUse):
     )
     code = models.CharField(_("code"), max_length=10)
 
-    official_fields = ("code",)
+    official_fields = ("code", "version_id")
 
     class Meta:
         ordering = ["version", "code"]
@@ -111,7 +113,7 @@ class ResponseOption(FrozenWhenInUse):
     value = models.DecimalField(_("numeric code"), max_digits=3, decimal_places=1)
     order = models.PositiveSmallIntegerField(_("order"))
 
-    official_fields = ("code", "label", "value", "order")
+    official_fields = ("code", "label", "value", "order", "response_set_id")
 
     class Meta:
         ordering = ["response_set", "order"]
@@ -148,7 +150,7 @@ class Domain(FrozenWhenInUse):
     question_fr = models.TextField(_("question (French)"), blank=True)
     question_es = models.TextField(_("question (Spanish)"), blank=True)
 
-    official_fields = ("number", "sdmx_code", "name", "proxy", "question")
+    official_fields = ("number", "sdmx_code", "name", "proxy", "question", "version_id")
 
     class Meta:
         ordering = ["version", "number"]
@@ -191,7 +193,7 @@ class Item(FrozenWhenInUse):
     response_set = models.ForeignKey(ResponseSet, on_delete=models.PROTECT, related_name="items")
     order = models.PositiveSmallIntegerField(_("order"))
 
-    official_fields = ("code", "text", "response_set_id", "order", "domain_id")
+    official_fields = ("code", "text", "response_set_id", "order", "domain_id", "version_id")
 
     class Meta:
         ordering = ["version", "order"]

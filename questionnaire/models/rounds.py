@@ -54,13 +54,22 @@ class Round(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
-    @property
-    def display_name(self) -> str:
-        return translated(self, "name")
+    def save(self, *args, **kwargs):
+        if self.pk and self.submissions.exists():
+            stored_version = Round.objects.filter(pk=self.pk).values_list("version_id", flat=True)
+            if stored_version.first() != self.version_id:
+                raise ValidationError(
+                    _("This round already has answers: its questionnaire version cannot change.")
+                )
+        super().save(*args, **kwargs)
 
     def clean(self):
         if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
             raise ValidationError({"closes_on": _("A round cannot close before it opens.")})
+
+    @property
+    def display_name(self) -> str:
+        return translated(self, "name")
 
     def accepts_answers(self, today: datetime.date | None = None) -> bool:
         """Whether focal points may still change answers: open state and within the dates."""

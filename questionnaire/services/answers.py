@@ -86,7 +86,7 @@ def _apply(
     *,
     by,
     answers: Mapping[str, AnswerInput],
-    general_comment: str,
+    general_comment: str | None,
     revision: int,
     now,
 ) -> tuple[list[str], bool]:
@@ -124,7 +124,8 @@ def _apply(
         answer.updated_at = now
         changed_answers.append(answer)
         changed_items.append(code)
-    comment_changed = general_comment != submission.general_comment
+    # None: the general comment was not part of what was sent, so it stays as it is.
+    comment_changed = general_comment is not None and general_comment != submission.general_comment
     if comment_changed:
         history.append(
             AnswerChange(
@@ -234,7 +235,7 @@ def _lock_for_change(submission_id: int, *, by, base_revision: int) -> Submissio
 
 
 def _lock_and_apply(
-    submission: Submission, *, by, base_revision: int, answers, general_comment: str
+    submission: Submission, *, by, base_revision: int, answers, general_comment: str | None
 ) -> tuple[Submission, list[str], bool]:
     """Locks the submission, checks who saves and on which revision, and writes the changes.
 
@@ -258,7 +259,7 @@ def save_draft(
     by,
     base_revision: int,
     answers: Mapping[str, AnswerInput],
-    general_comment: str,
+    general_comment: str | None,
 ) -> SaveOutcome:
     """Keeps any subset of answers exactly as entered; completeness is not required.
 
@@ -288,7 +289,7 @@ def submit(
     by,
     base_revision: int,
     answers: Mapping[str, AnswerInput],
-    general_comment: str,
+    general_comment: str | None,
 ) -> Submission:
     """Saves the answers and submits them, all or nothing: every item must be answered.
 

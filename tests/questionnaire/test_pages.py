@@ -388,3 +388,17 @@ def test_switching_language_with_unsaved_changes_saves_them_and_then_switches(
     assert stored(draft, "1a").option_code == "no"
     assert 'lang="fr"' in response.content.decode()
     assert "Soins de santé essentiels" in response.content.decode()
+
+
+def test_a_save_without_the_general_comment_field_leaves_the_comment_alone(
+    client, focal_point, draft, fill_url
+):
+    draft.general_comment = "Reviewed by the ministry"
+    draft.save()
+    client.force_login(focal_point)
+    data = form_data(draft, answers={"2a": {"option_code": "yes"}})
+    del data["general_comment"]
+    client.post(fill_url(draft), data)
+    draft.refresh_from_db()
+    assert draft.general_comment == "Reviewed by the ministry"
+    assert stored(draft, "2a").option_code == "yes"

@@ -146,3 +146,27 @@ def test_the_results_pages_are_translated(client, round_, kenya):
     assert page.status_code == 200
     assert 'lang="fr"' in page.content.decode()
     assert "Kenya" in page.content.decode()
+
+
+def test_before_publication_a_regional_analyst_sees_only_regions_wholly_within_their_own(
+    client, round_, kenya
+):
+    from questionnaire.models import Region
+
+    score(round_, kenya, answers_for_overall(4))
+    score(round_, Country.objects.get(iso3="DNK"), answers_for_overall(1))
+    ssa = Region.objects.get(kind=Region.Kind.SDG, m49="202")
+    client.force_login(AnalystFactory(regions=[ssa]))
+
+    page = client.get(reverse("scoring:round", args=[round_.code]))
+
+    shown = {row["region"].m49 for row in page.context["rows"]}
+    assert "202" in shown and "014" in shown  # Sub-Saharan Africa and Eastern Africa
+    assert not shown & {"001", "513", "154", "002"}  # World, Europe..., Northern Europe, Africa
+    assert "Denmark" not in page.content.decode()
+    assert 'id="headline"' not in page.content.decode()
+
+    round_.state = Round.State.PUBLISHED
+    round_.save()
+    published = client.get(reverse("scoring:round", args=[round_.code]))
+    assert "001" in {row["region"].m49 for row in published.context["rows"]}
