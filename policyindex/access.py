@@ -46,10 +46,6 @@ def submissions_visible_to(user) -> QuerySet[Submission]:
     return Submission.objects.filter(country__in=countries_visible_to(user))
 
 
-def can_view_country(user, country: Country) -> bool:
-    return countries_visible_to(user).filter(pk=country.pk).exists()
-
-
 def _known_assignments(user) -> dict[int, bool]:
     """What this request has learnt of the user's country assignments (the user object lives one request)."""
     return user.__dict__.setdefault("_known_assignments", {})
@@ -87,13 +83,6 @@ def visible_country_or_404(user, **lookup) -> Country:
         raise Http404 from None
 
 
-def visible_submission_or_404(user, **lookup) -> Submission:
-    try:
-        return submissions_visible_to(user).select_related("country", "round").get(**lookup)
-    except Submission.DoesNotExist:
-        raise Http404 from None
-
-
 def can_start_submission(user, *, round: Round, country: Country) -> bool:
     """A focal point of the country opens its questionnaire (creating it) while the round is open."""
     return round.accepts_answers() and is_focal_point_for(user, country)
@@ -127,12 +116,6 @@ def edit_refusal_reason(
             }
         return _("This round does not accept answers at the moment.")
     return None
-
-
-def can_edit_submission(
-    user, submission: Submission, *, today: datetime.date | None = None
-) -> bool:
-    return edit_refusal_reason(user, submission, today=today) is None
 
 
 def can_view_round_aggregates(user, round_) -> bool:

@@ -20,9 +20,3 @@ def translated(obj, field: str, language: str | None = None) -> str:
         if value:
             return value
     return getattr(obj, field)
-
-
-def is_translation_shown(obj, field: str, language: str | None = None) -> bool:
-    """True when the text shown is an (unofficial) translation rather than the official English."""
-    language = language or current_language()
-    return language in TRANSLATED_LANGUAGES and bool(getattr(obj, f"{field}_{language}", ""))

@@ -66,11 +66,6 @@ def home_worklist(user) -> dict:
 # --- The questionnaire page -------------------------------------------------------------------
 
 
-def questionnaire_items(version) -> tuple:
-    """The version's items in order, each with ``.domain`` and ``.options`` (kept in memory)."""
-    return version_items(version)
-
-
 def _previous_validated(*, country_id, reference_year):
     return Submission.objects.filter(
         country_id=country_id,
@@ -222,7 +217,7 @@ def questionnaire_page(
     submission: Submission, *, items=None, previous=_NOT_LOOKED_UP
 ) -> QuestionnairePage:
     """Everything the questionnaire page shows, in a fixed number of queries."""
-    items = items if items is not None else questionnaire_items(submission.round.version)
+    items = items if items is not None else version_items(submission.round.version)
     answers = {a.item_id: a for a in submission.answers.all()}
     if previous is _NOT_LOOKED_UP:
         previous = previous_validated_submission(submission)

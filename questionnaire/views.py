@@ -17,11 +17,11 @@ from policyindex.access import (
 )
 
 from .forms import QuestionnaireForm
+from .instrument_cache import version_items
 from .models import Round, Submission
 from .selectors import (
     FRAGMENTS_SECONDS,
     questionnaire_fragments_key,
-    questionnaire_items,
     questionnaire_page,
     submissions_with_progress,
     with_previous_marker,
@@ -250,7 +250,7 @@ def _post(request, submission, reason: str | None):
     action = request.POST.get("action")
     if action not in ("save", "submit"):
         return _refused(request, _("Unknown action; nothing was saved."), status=400)
-    items = questionnaire_items(submission.round.version)
+    items = version_items(submission.round.version)
     form = QuestionnaireForm(items=items, data=request.POST, submitting=action == "submit")
     if not form.is_valid():
         return _render_problems(request, submission, items, form)
@@ -344,7 +344,7 @@ def item_history(request, round_code: str, iso3: str, item_code: str):
     submission = _existing_submission(round_, country)
     if submission is None:
         raise Http404
-    items = {i.code: i for i in questionnaire_items(round_.version)}
+    items = {i.code: i for i in version_items(round_.version)}
     item = items.get(item_code)
     if item is None:
         raise Http404
