@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from policyindex.admin_read_only import ReadOnlyModelAdmin, ReadOnlyTabularInline
+from kernel.admin_read_only import ReadOnlyModelAdmin, ReadOnlyTabularInline
 
 from .models import (
     Answer,

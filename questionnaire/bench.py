@@ -22,7 +22,7 @@ from django.test import Client, override_settings
 from django.urls import include, path, reverse
 
 from accounts.models import User
-from policyindex.benchmarking import Result, compare
+from kernel.benchmarking import Result, compare
 from questionnaire.models import Answer, Country, ResponseOption, Round, Submission
 
 PREVIOUS_ROUND = "inquiry-13-2021"

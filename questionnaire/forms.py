@@ -13,7 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from policyindex.translation import current_language
+from kernel.translation import current_language
 
 from .services.answers import ANSWER_FIELDS, AnswerInput
 

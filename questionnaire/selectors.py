@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from kernel.translation import current_language
 from policyindex.access import countries_visible_to, submissions_visible_to
-from policyindex.translation import current_language
 
 from .instrument_cache import version_items
 from .models import Answer, AnswerChange, Domain, Item, Round, Submission

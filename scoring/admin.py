@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from policyindex.admin_read_only import ReadOnlyModelAdmin, ReadOnlyTabularInline
+from kernel.admin_read_only import ReadOnlyModelAdmin, ReadOnlyTabularInline
 
 from .models import DomainScore, PublishedResult, ResultImport, ScoreRecord
 

@@ -7,7 +7,7 @@ scoring the same 197 answer sets in memory in the same run.
 
 import random
 
-from policyindex.benchmarking import Result, compare
+from kernel.benchmarking import Result, compare
 from questionnaire.models import Country, Round, Submission
 from scoring import engine
 from scoring.models import DomainScore, ScoreRecord

@@ -3,7 +3,7 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from policyindex.append_only import AppendOnlyError
+from kernel.append_only import AppendOnlyError
 from questionnaire.models import Submission, SubmissionEvent
 from questionnaire.services.submissions import start_submission
 from tests.factories import CountryFactory, RoundFactory

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from policyindex.append_only import append_only_trigger
+from kernel.append_only import append_only_trigger
 
 
 class Migration(migrations.Migration):

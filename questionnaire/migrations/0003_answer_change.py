@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from policyindex.append_only import append_only_trigger
+from kernel.append_only import append_only_trigger
 
 
 class Migration(migrations.Migration):

@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from policyindex.translation import translated
+from kernel.translation import translated
 
 WORLD_M49 = "001"
 

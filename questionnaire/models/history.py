@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from policyindex.append_only import AppendOnlyModel
+from kernel.append_only import AppendOnlyModel
 
 from .instrument import Item
 from .submissions import Submission

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from policyindex.translation import translated
+from kernel.translation import translated
 
 
 class VersionInUseError(ValidationError):

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from policyindex.translation import translated
+from kernel.translation import translated
 
 from .instrument import QuestionnaireVersion
 

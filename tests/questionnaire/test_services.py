@@ -6,7 +6,7 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from policyindex.append_only import AppendOnlyError
+from kernel.append_only import AppendOnlyError
 from questionnaire.models import AnswerChange, Submission, SubmissionEvent
 from questionnaire.services.answers import (
     AnswerInput,

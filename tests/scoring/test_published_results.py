@@ -165,7 +165,7 @@ def test_a_missing_file_is_reported_clearly(db, tmp_path):
 
 
 def test_published_results_are_never_updated_or_deleted(round_2021, tmp_path):
-    from policyindex.append_only import AppendOnlyError
+    from kernel.append_only import AppendOnlyError
 
     call_command(
         "import_published_results", str(sdmx_file(tmp_path, [HEADER_1, row_1("208", "_T", 3)]))

@@ -5,7 +5,7 @@ from fractions import Fraction
 import pytest
 from django.db import connection, transaction
 
-from policyindex.append_only import AppendOnlyError
+from kernel.append_only import AppendOnlyError
 from questionnaire.models import Submission
 from scoring import engine
 from scoring.models import DomainScore, ScoreRecord
