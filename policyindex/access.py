@@ -94,25 +94,37 @@ def edit_refusal_reason(
     """None when the user may change the submission's answers now; otherwise why not, for the page.
 
     Only a focal point assigned to the country changes its answers, only while the round accepts
-    answers and only while the submission is a draft.
+    answers and only while the submission is a draft. The reason given is the one that fits the
+    submission's state first: a submitted or validated copy says so, whoever looks at it.
     """
-    if not is_focal_point_for(user, submission.country):
-        return _(
-            "You can read this questionnaire; only a focal point of %(country)s can change it."
-        ) % {"country": submission.country.display_name}
     if submission.state == Submission.State.SUBMITTED:
-        return _("This questionnaire was submitted on %(date)s and can no longer be changed.") % {
+        return _(
+            "This questionnaire was submitted on %(date)s. Its answers are frozen while the "
+            "analysts review them."
+        ) % {
             "date": date_format(submission.submitted_at, "DATE_FORMAT")
             if submission.submitted_at
             else "—"
         }
     if submission.state == Submission.State.VALIDATED:
-        return _("This questionnaire was validated and can no longer be changed.")
-    round_ = submission.round
-    if not round_.accepts_answers(today):
-        if round_.is_past_closing(today):
+        return _("This questionnaire was validated: its answers are final for this round.")
+    return questionnaire_refusal_reason(
+        user, round=submission.round, country=submission.country, today=today
+    )
+
+
+def questionnaire_refusal_reason(
+    user, *, round: Round, country: Country, today: datetime.date | None = None
+) -> str | None:
+    """Why the user may not answer the country's questionnaire for the round now; None if they may."""
+    if not is_focal_point_for(user, country):
+        return _(
+            "You can read this questionnaire; only a focal point of %(country)s can change it."
+        ) % {"country": country.display_name}
+    if not round.accepts_answers(today):
+        if round.is_past_closing(today):
             return _("The round closed on %(date)s: answers can no longer be changed.") % {
-                "date": date_format(round_.closes_on, "DATE_FORMAT")
+                "date": date_format(round.closes_on, "DATE_FORMAT")
             }
         return _("This round does not accept answers at the moment.")
     return None

@@ -4,15 +4,17 @@ from . import views
 
 app_name = "questionnaire"
 
+QUESTIONNAIRE = "rounds/<slug:round_code>/countries/<str:iso3>/questionnaire/"
+
 urlpatterns = [
     path("countries/<str:iso3>/", views.country_detail, name="country"),
+    path(QUESTIONNAIRE, views.fill, name="fill"),
+    path(f"{QUESTIONNAIRE}previous/", views.start_from_previous, name="start_from_previous"),
+    path(f"{QUESTIONNAIRE}save/", views.save, name="save"),
+    path(f"{QUESTIONNAIRE}submit/", views.submit_for_review, name="submit"),
+    path(f"{QUESTIONNAIRE}submit/confirm/", views.confirm_submission, name="confirm_submission"),
     path(
-        "rounds/<slug:round_code>/countries/<str:iso3>/questionnaire/",
-        views.fill,
-        name="fill",
-    ),
-    path(
-        "rounds/<slug:round_code>/countries/<str:iso3>/questionnaire/items/<str:item_code>/history/",
+        f"{QUESTIONNAIRE}items/<str:item_code>/history/",
         views.item_history,
         name="item_history",
     ),

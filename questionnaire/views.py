@@ -1,3 +1,7 @@
+"""The questionnaire pages: one view per action, the page itself built by ``presenter``."""
+
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -6,38 +10,37 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
 
 from policyindex.access import (
-    can_start_submission,
     edit_refusal_reason,
+    questionnaire_refusal_reason,
     visible_country_or_404,
     visible_submission,
 )
 
-from .forms import QuestionnaireForm
+from .forms import read_posted
 from .instrument_cache import version_items
 from .models import Round, Submission
+from .presenter import questionnaire_page, shown_text
 from .selectors import (
     FRAGMENTS_SECONDS,
     questionnaire_fragments_key,
-    questionnaire_page,
     submissions_with_progress,
     with_previous_marker,
 )
-from .selectors import (
-    item_history as item_history_rows,
-)
+from .selectors import item_history as item_history_rows
 from .services.answers import (
-    AnswerInput,
+    ChangedSinceConfirmation,
     IncompleteSubmission,
     NotEditable,
-    StaleSave,
     save_draft,
     submit,
+    unanswered_items,
 )
-from .services.submissions import start_submission
 
 
 @login_required
@@ -53,317 +56,341 @@ def country_detail(request, iso3: str):
     )
 
 
-def _round_and_country(request, round_code: str, iso3: str):
-    country = visible_country_or_404(request.user, iso3=iso3.upper())
-    round_ = get_object_or_404(Round.objects.select_related("version"), code=round_code)
-    return round_, country
+@dataclass
+class Questionnaire:
+    """The round, the country and its submission (None until the first save) a request is about."""
+
+    round: Round
+    country: object
+    submission: Submission | None
+    refusal: str | None
+
+    @property
+    def context(self) -> dict:
+        return {"round": self.round, "country": self.country, "submission": self.submission}
+
+    @property
+    def url(self) -> str:
+        return reverse("questionnaire:fill", args=[self.round.code, self.country.iso3])
+
+    @property
+    def revision(self) -> int:
+        return self.submission.revision if self.submission else 0
 
 
-def _visible_submission(user, round_code: str, iso3: str) -> Submission | None:
-    """The submission with its round and country, if it exists and the user may see the country.
-
-    Only what a page served from the cache needs is joined; the rest loads on a cache miss.
-    """
-    return visible_submission(
+def _questionnaire(request, round_code: str, iso3: str) -> Questionnaire:
+    """What the URL names, if the user may see it (404 otherwise), and why they may not change it."""
+    user = request.user
+    submission = visible_submission(
         user,
-        with_previous_marker(Submission.objects.select_related("round", "country")),
+        with_previous_marker(
+            Submission.objects.select_related("round__version", "country", "updated_by")
+        ),
         round__code=round_code,
         country__iso3=iso3.upper(),
     )
-
-
-def _existing_submission(round_, country) -> Submission | None:
-    submission = (
-        Submission.objects.select_related("updated_by")
-        .filter(round=round_, country=country)
-        .first()
-    )
     if submission is not None:
-        submission.round, submission.country = round_, country
-    return submission
-
-
-def _refused(
-    request, message: str, *, status: int = 403, submission=None, round_=None, country=None
-):
-    return render(
-        request,
-        "questionnaire/refused.html",
-        {"message": message, "submission": submission, "round": round_, "country": country},
-        status=status,
+        return Questionnaire(
+            submission.round, submission.country, submission, edit_refusal_reason(user, submission)
+        )
+    country = visible_country_or_404(user, iso3=iso3.upper())
+    round_ = get_object_or_404(Round.objects.select_related("version"), code=round_code)
+    return Questionnaire(
+        round_, country, None, questionnaire_refusal_reason(user, round=round_, country=country)
     )
+
+
+def _refused(request, message: str, *, status: int = 403, questionnaire=None):
+    context = {"message": message, **(questionnaire.context if questionnaire else {})}
+    return render(request, "questionnaire/refused.html", context, status=status)
+
+
+# --- Reading -------------------------------------------------------------------------------------
 
 
 @login_required
 def fill(request, round_code: str, iso3: str):
-    """The country's questionnaire for the round: the form while editable, else a read-only copy."""
-    if request.method not in ("GET", "HEAD", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
-    submission = _visible_submission(request.user, round_code, iso3)
-    if submission is None:
-        round_, country = _round_and_country(request, round_code, iso3)
-        if not can_start_submission(request.user, round=round_, country=country):
-            if request.method == "POST":
-                return _refused(
-                    request, _("You cannot answer this questionnaire; nothing was saved.")
-                )
-            return render(
-                request,
-                "questionnaire/not_started.html",
-                {"round": round_, "country": country},
-            )
-        start_submission(round=round_, country=country, by=request.user)
-        submission = _existing_submission(round_, country)
-    reason = edit_refusal_reason(request.user, submission)
+    """The country's questionnaire for the round: the form while editable, else a read-only copy.
+
+    A POST here (the form's default target) is a draft save, or a submission when its button was used.
+    """
     if request.method == "POST":
-        return _post(request, submission, reason)
-    if reason:
-        return _read_only(request, submission, reason)
-    if request.GET.get("start") == "previous":
-        return _render_prefilled_form(request, submission)
-    return _render_form(request, submission)
+        if request.POST.get("action") == "submit":
+            return submit_for_review(request, round_code, iso3)
+        return save(request, round_code, iso3)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    questionnaire = _questionnaire(request, round_code, iso3)
+    if questionnaire.refusal:
+        return _read_only(request, questionnaire)
+    return _editable_page(request, questionnaire)
 
 
-def _render_prefilled_form(request, submission):
+@require_GET
+@login_required
+def start_from_previous(request, round_code: str, iso3: str):
     """The form with the unanswered items filled from the previous round: shown, not saved."""
-    page = questionnaire_page(submission)
-    initial = page.saved_answers()
-    prefilled = page.previous is not None
-    for code, row in page.rows.items():
-        if prefilled and row.answer is not None and not row.answer.option_code and row.previous:
-            values = row.previous_values()
-            if values["option_code"]:
-                initial[code] = AnswerInput(**values)
-                row.prefilled = True
-    form = QuestionnaireForm(
-        items=page.items,
-        initial=initial,
-        general_comment=submission.general_comment,
-        revision=submission.revision,
+    questionnaire = _questionnaire(request, round_code, iso3)
+    if questionnaire.refusal:
+        return _read_only(request, questionnaire)
+    page = questionnaire_page(**questionnaire.context, prefill=True)
+    return _render_form(request, questionnaire, page)
+
+
+def _editable_page(request, questionnaire: Questionnaire):
+    """The form as saved, served from fragments cached by revision (the security token never is)."""
+    key = questionnaire_fragments_key(**questionnaire.context)
+    fragments = cache.get(key)
+    if fragments is None:
+        page = questionnaire_page(**questionnaire.context)
+        context = {**questionnaire.context, "page": page, "revision": questionnaire.revision}
+        fragments = {
+            part: render_to_string(f"questionnaire/includes/fill_{part}.html", context, request)
+            for part in ("top", "items")
+        }
+        cache.set(key, fragments, FRAGMENTS_SECONDS)
+    return render(
+        request,
+        "questionnaire/fill.html",
+        {**questionnaire.context, "fragments": fragments, "revision": questionnaire.revision},
     )
-    return _render_form(request, submission, page=page, form=form, prefilled=prefilled)
 
 
-def _render_form(
-    request,
-    submission,
-    *,
-    page=None,
-    form=None,
-    status=200,
-    problems=None,
-    conflict=None,
-    prefilled=False,
-):
-    """The questionnaire form. Shown as saved, it is served from fragments cached by revision."""
-    context = {
-        "submission": submission,
-        "round": submission.round,
-        "country": submission.country,
-        "problems": problems or [],
-        "conflict": conflict,
-        "prefilled": prefilled,
-        "dirty": bool(problems or conflict or prefilled),
-    }
-    if form is None and page is None:
-        key = questionnaire_fragments_key(submission)
-        fragments = cache.get(key)
-        if fragments is None:
-            page = questionnaire_page(submission)
-            form = QuestionnaireForm(
-                items=page.items,
-                initial=page.saved_answers(),
-                general_comment=submission.general_comment,
-                revision=submission.revision,
-            )
-            fragments = _render_fragments(request, {**context, **_page_context(page, form)})
-            cache.set(key, fragments, FRAGMENTS_SECONDS)
-        context.update(fragments=fragments, revision=submission.revision)
-    else:
-        context.update(_page_context(page, form))
-        context["revision"] = form.submission_form["revision"].value()
+def _render_form(request, questionnaire: Questionnaire, page, *, status: int = 200):
+    context = {**questionnaire.context, "page": page, "revision": questionnaire.revision}
     return render(request, "questionnaire/fill.html", context, status=status)
 
 
-def _page_context(page, form) -> dict:
-    rendered = form.rendered_item_forms()
-    history_url = reverse(
-        "questionnaire:item_history",
-        kwargs={
-            "round_code": page.submission.round.code,
-            "iso3": page.submission.country.iso3,
-            "item_code": "ITEM",
-        },
-    )
-    for block in page.domains:
-        for row in block.rows:
-            row.form_html = rendered[row.item.code]
-            row.has_errors = form.data is not None and bool(form.item_forms[row.item.code].errors)
-            row.history_url = history_url.replace("/ITEM/", f"/{row.item.code}/")
-    return {"page": page, "form": form}
+def _read_only(request, questionnaire: Questionnaire, *, status: int = 200):
+    if questionnaire.submission is None:
+        return render(
+            request, "questionnaire/not_started.html", questionnaire.context, status=status
+        )
+    page = questionnaire_page(**questionnaire.context)
+    context = {**questionnaire.context, "page": page, "reason": questionnaire.refusal}
+    return render(request, "questionnaire/read_only.html", context, status=status)
 
 
-def _render_fragments(request, context: dict) -> dict[str, str]:
-    return {
-        part: render_to_string(f"questionnaire/includes/fill_{part}.html", context, request)
-        for part in ("top", "items")
-    }
+# --- Saving --------------------------------------------------------------------------------------
 
 
-def _read_only(request, submission, reason: str, *, status: int = 200):
-    page = questionnaire_page(submission)
-    return render(
-        request,
-        "questionnaire/read_only.html",
-        {
-            "page": page,
-            "submission": submission,
-            "round": submission.round,
-            "country": submission.country,
-            "reason": reason,
-        },
-        status=status,
-    )
+def _posted_for_another_questionnaire(post, questionnaire: Questionnaire) -> bool:
+    submission = questionnaire.submission
+    if (
+        post.get("round") != questionnaire.round.code
+        or post.get("country") != questionnaire.country.iso3
+    ):
+        return True
+    posted = post.get("submission", "")
+    if submission is None:
+        return posted != ""
+    # A page opened before the first save (by anyone) has no submission yet, and revision 0.
+    return posted != str(submission.pk) and not (posted == "" and post.get("revision") == "0")
 
 
-def _posted_for_another_questionnaire(request, submission) -> bool:
-    post = request.POST
-    return (
-        post.get("submission") != str(submission.pk)
-        or post.get("round") != submission.round.code
-        or post.get("country") != submission.country.iso3
-    )
-
-
-def _post(request, submission, reason: str | None):
-    if reason:
-        messages.error(request, _("Nothing was saved. %(reason)s") % {"reason": reason})
-        return _read_only(request, submission, reason, status=403)
-    if _posted_for_another_questionnaire(request, submission):
+def _merge_posted(request, round_code: str, iso3: str):
+    """Reads the posted form and saves what can be saved; returns (questionnaire, posted, outcome)
+    or a response when nothing could be saved at all."""
+    questionnaire = _questionnaire(request, round_code, iso3)
+    if questionnaire.refusal:
+        messages.error(
+            request, _("Nothing was saved. %(reason)s") % {"reason": questionnaire.refusal}
+        )
+        return _read_only(request, questionnaire, status=403)
+    if _posted_for_another_questionnaire(request.POST, questionnaire):
         return _refused(
             request,
             _("This form was sent for another questionnaire; nothing was saved."),
-            submission=submission,
-            round_=submission.round,
-            country=submission.country,
+            questionnaire=questionnaire,
         )
-    action = request.POST.get("action")
-    if action not in ("save", "submit"):
-        return _refused(request, _("Unknown action; nothing was saved."), status=400)
-    items = version_items(submission.round.version)
-    form = QuestionnaireForm(items=items, data=request.POST, submitting=action == "submit")
-    if not form.is_valid():
-        return _render_problems(request, submission, items, form)
-    arguments = {
-        "submission": submission,
-        "by": request.user,
-        "base_revision": form.base_revision,
-        "answers": form.answers(),
-        "general_comment": form.general_comment,
-    }
+    posted = read_posted(version_items(questionnaire.round.version), request.POST)
+    if posted.base_revision is None:
+        return _refused(request, _("This form is incomplete; nothing was saved."), status=400)
     try:
-        if action == "submit":
-            submit(**arguments)
-            messages.success(
-                request,
-                _("Thank you: the questionnaire was submitted. It now waits for review."),
-            )
-        else:
-            outcome = save_draft(**arguments)
-            if outcome.changed:
-                messages.success(request, _("Draft saved."))
-            else:
-                messages.info(request, _("Nothing had changed since the last save."))
+        outcome = save_draft(
+            round=questionnaire.round,
+            country=questionnaire.country,
+            by=request.user,
+            base_revision=posted.base_revision,
+            entries=posted.entries,
+            keep_theirs=posted.keep_theirs,
+        )
     except NotEditable as refusal:
-        return _read_only(request, submission, refusal.message, status=403)
-    except StaleSave as stale:
-        return _stale(request, submission, items, stale)
-    except IncompleteSubmission as incomplete:
-        form = QuestionnaireForm(items=items, data=request.POST, submitting=True)
-        form.is_valid()
-        for code in incomplete.missing:
-            form.item_forms[code].add_error("option_code", _("Choose an answer."))
-        return _render_problems(request, submission, items, form)
-    response = redirect(
-        reverse("questionnaire:fill", args=[submission.round.code, submission.country.iso3])
+        questionnaire.refusal = refusal.message
+        return _read_only(request, questionnaire, status=403)
+    except ValueError:
+        return _refused(
+            request,
+            _("This form does not match the questionnaire; nothing was saved."),
+            status=400,
+            questionnaire=questionnaire,
+        )
+    questionnaire.submission = _fresh(outcome.submission, questionnaire)
+    return questionnaire, posted, outcome
+
+
+def _fresh(submission: Submission, questionnaire: Questionnaire) -> Submission:
+    fresh = Submission.objects.select_related("updated_by").get(pk=submission.pk)
+    fresh.round, fresh.country = questionnaire.round, questionnaire.country
+    return fresh
+
+
+def _with_what_was_not_saved(request, questionnaire, posted, outcome, *, errors=None):
+    """The form again: saved values, with the user's input where it was not saved, and why."""
+    errors = {**posted.errors, **(errors or {})}
+    typed = {key: posted.typed[key] for key in posted.errors}
+    typed.update({c.key: posted.typed[c.key] for c in outcome.conflicts})
+    page = questionnaire_page(
+        **questionnaire.context, typed=typed, errors=errors, conflicts=outcome.conflicts
     )
+    if outcome.changed:
+        messages.success(request, _("Your other changes were saved."))
+    return _render_form(request, questionnaire, page, status=409 if outcome.conflicts else 422)
+
+
+@require_POST
+@login_required
+def save(request, round_code: str, iso3: str):
+    merged = _merge_posted(request, round_code, iso3)
+    if not isinstance(merged, tuple):
+        return merged
+    questionnaire, posted, outcome = merged
+    if posted.errors or outcome.conflicts:
+        return _with_what_was_not_saved(request, questionnaire, posted, outcome)
+    response = redirect(questionnaire.url)
     language = request.POST.get("switch_language")
     if language in dict(settings.LANGUAGES):
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            language,
-            max_age=settings.LANGUAGE_COOKIE_AGE,
-            path=settings.LANGUAGE_COOKIE_PATH,
-            domain=settings.LANGUAGE_COOKIE_DOMAIN,
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-        )
+        _set_language_cookie(response, language)
+    else:
+        language = translation.get_language()
+    # The message is shown on the next page, in that page's language.
+    with translation.override(language):
+        if outcome.changed:
+            messages.success(request, _("Draft saved."))
+        else:
+            messages.info(request, _("Nothing had changed since the last save."))
     return response
 
 
-def _render_problems(request, submission, items, form):
-    """The form again with the user's input, every problem listed at the top and marked inline."""
-    return _render_form(
-        request,
-        submission,
-        page=questionnaire_page(submission, items=items),
-        form=form,
-        problems=form.problems(),
+def _set_language_cookie(response, language: str) -> None:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
 
 
-def _stale(request, submission, items, stale: StaleSave):
-    """Refuses the stale save: shows what changed meanwhile and keeps the user's input."""
-    data = request.POST.copy()
-    data["revision"] = str(stale.current_revision)
-    form = QuestionnaireForm(items=items, data=data)
-    form.is_valid()
-    fresh = Submission.objects.select_related("updated_by").get(pk=submission.pk)
-    fresh.round, fresh.country = submission.round, submission.country
-    page = questionnaire_page(fresh, items=items)
-    rows = page.rows
-    changed: dict[str, dict] = {}
-    for change in stale.changes:
-        key = change.item.code if change.item_id else ""
-        entry = changed.setdefault(
-            key,
-            {"item": key, "anchor": f"item-{key}" if key else "id_general_comment", "by": set()},
+# --- Submitting ----------------------------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def submit_for_review(request, round_code: str, iso3: str):
+    """Saves the form, then asks the focal point to confirm the submission (nothing is submitted yet)."""
+    merged = _merge_posted(request, round_code, iso3)
+    if not isinstance(merged, tuple):
+        return merged
+    questionnaire, posted, outcome = merged
+    if posted.errors or outcome.conflicts:
+        messages.error(request, _("The questionnaire was not submitted."))
+        return _with_what_was_not_saved(request, questionnaire, posted, outcome)
+    missing = unanswered_items(questionnaire.submission)
+    if missing:
+        if outcome.changed:
+            messages.success(request, _("Your changes were saved as a draft."))
+        messages.error(
+            request,
+            ngettext(
+                "The questionnaire was not submitted: %(count)d item has no answer.",
+                "The questionnaire was not submitted: %(count)d items have no answer.",
+                len(missing),
+            )
+            % {"count": len(missing)},
         )
-        entry["by"].add(change.changed_by_name)
-        if key in rows:
-            rows[key].conflicts.append(change)
-    conflict = [{**entry, "by": ", ".join(sorted(entry["by"]))} for entry in changed.values()]
-    return _render_form(request, fresh, page=page, form=form, status=409, conflict=conflict)
+        errors = {(code, "option_code"): _("Choose an answer.") for code in missing}
+        page = questionnaire_page(**questionnaire.context, errors=errors)
+        return _render_form(request, questionnaire, page, status=422)
+    return render(
+        request,
+        "questionnaire/confirm_submit.html",
+        {
+            **questionnaire.context,
+            "revision": questionnaire.submission.revision,
+            "saved_now": bool(outcome.changed),
+        },
+    )
+
+
+@require_POST
+@login_required
+def confirm_submission(request, round_code: str, iso3: str):
+    questionnaire = _questionnaire(request, round_code, iso3)
+    submission = questionnaire.submission
+    if submission is None or questionnaire.refusal:
+        if submission is None:
+            return _refused(
+                request, _("There is nothing to submit yet."), questionnaire=questionnaire
+            )
+        messages.error(request, _("Not submitted. %(reason)s") % {"reason": questionnaire.refusal})
+        return _read_only(request, questionnaire, status=403)
+    if request.POST.get("submission") != str(submission.pk):
+        return _refused(
+            request,
+            _("This form was sent for another questionnaire; nothing was saved."),
+            questionnaire=questionnaire,
+        )
+    try:
+        submit(
+            submission=submission,
+            by=request.user,
+            confirmed_revision=int(request.POST.get("revision", "-1")),
+        )
+    except ValueError:
+        return _refused(request, _("This form is incomplete; nothing was saved."), status=400)
+    except NotEditable as refusal:
+        questionnaire.refusal = refusal.message
+        return _read_only(request, questionnaire, status=403)
+    except (ChangedSinceConfirmation, IncompleteSubmission) as refusal:
+        messages.error(request, refusal.message)
+        return redirect(questionnaire.url)
+    messages.success(
+        request,
+        _(
+            "Thank you: the questionnaire was submitted. Its answers are now frozen while the "
+            "analysts review them."
+        ),
+    )
+    return redirect(questionnaire.url)
+
+
+# --- History -------------------------------------------------------------------------------------
 
 
 @require_GET
 @login_required
 def item_history(request, round_code: str, iso3: str, item_code: str):
-    round_, country = _round_and_country(request, round_code, iso3)
-    submission = _existing_submission(round_, country)
-    if submission is None:
-        raise Http404
-    items = {i.code: i for i in version_items(round_.version)}
+    questionnaire = _questionnaire(request, round_code, iso3)
+    items = {i.code: i for i in version_items(questionnaire.round.version)}
     item = items.get(item_code)
-    if item is None:
+    if item is None or questionnaire.submission is None:
         raise Http404
-    changes = item_history_rows(submission, item)
-    labels = {o.code: o.display_label for o in item.options}
-    for change in changes:
-        if change.field == "option_code":
-            change.old_display = labels.get(change.old_value, change.old_value)
-            change.new_display = labels.get(change.new_value, change.new_value)
-        else:
-            change.old_display, change.new_display = change.old_value, change.new_value
+    changes = [
+        {
+            "at": change.changed_at,
+            "by": change.changed_by_name,
+            "field": change.get_field_display(),
+            "old": shown_text(item, change.field, change.old_value),
+            "new": shown_text(item, change.field, change.new_value),
+        }
+        for change in item_history_rows(questionnaire.submission, item)
+    ]
     return render(
         request,
         "questionnaire/item_history.html",
-        {
-            "submission": submission,
-            "round": round_,
-            "country": country,
-            "item": item,
-            "changes": changes,
-        },
+        {**questionnaire.context, "item": item, "changes": changes},
     )

@@ -65,6 +65,8 @@ class Answer(models.Model):
     link = models.URLField(_("link"), max_length=1000, blank=True)
     citation = models.CharField(_("citation"), max_length=1000, blank=True)
     comment = models.TextField(_("comment"), max_length=2000, blank=True)
+    # How many AnswerChange rows this answer has: kept with every save, so a page never counts them.
+    change_count = models.PositiveIntegerField(_("changes"), default=0, editable=False)
     updated_at = models.DateTimeField(_("last changed at"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -1,29 +1,42 @@
 """Saving a draft and submitting: the rules, each change in one transaction with its history.
 
-A save carries the revision of the submission it was based on. Under a row lock, a save based on an
-older revision is refused (``StaleSave``) with the changes made meanwhile, so nobody silently
-overwrites a colleague's work. Every changed field is written to ``AnswerChange`` in the same
-transaction as the change.
+A save carries the revision its form was based on and the values of the fields it holds. Under a
+row lock it is merged field by field with what was saved since that revision:
+
+- a field the user left as it was in their form keeps the newest saved value;
+- a field only the user changed is saved;
+- a field the user and someone else both changed to different values since the base revision is a
+  conflict: it is not saved, and the caller shows both values so that the user picks.
+
+So a save never overwrites a colleague's work, and a colleague's save never throws away the user's.
+Every changed field is written to ``AnswerChange`` in the same transaction as the change.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from policyindex.access import edit_refusal_reason
+from policyindex.access import can_start_submission, edit_refusal_reason
 from questionnaire.instrument_cache import version_items
 from questionnaire.models import Answer, AnswerChange, Submission, SubmissionEvent
 
+from .submissions import start_submission
+
 EVIDENCE_FIELDS = ("policy_name", "policy_year", "link", "citation", "comment")
 ANSWER_FIELDS = ("option_code", *EVIDENCE_FIELDS)
+# The general comment belongs to the submission, not to an item: its key has no item code.
+GENERAL_COMMENT = ("", "general_comment")
+
+FieldKey = tuple[str, str]  # (item code, field name), or GENERAL_COMMENT
 
 
 @dataclass(frozen=True)
 class AnswerInput:
-    """What a focal point entered for one item; blank values mean "not given"."""
+    """The six values of one item; blank values mean "not given"."""
 
     option_code: str = ""
     policy_name: str = ""
@@ -35,6 +48,25 @@ class AnswerInput:
     @classmethod
     def from_answer(cls, answer: Answer) -> "AnswerInput":
         return cls(**{name: getattr(answer, name) for name in ANSWER_FIELDS})
+
+
+def entries_of(
+    answers: Mapping[str, AnswerInput], *, general_comment: str | None = None
+) -> dict[FieldKey, object]:
+    """Whole items (and the general comment, when given) as the field entries a save takes."""
+    entries: dict[FieldKey, object] = {
+        (code, name): getattr(values, name)
+        for code, values in answers.items()
+        for name in ANSWER_FIELDS
+    }
+    if general_comment is not None:
+        entries[GENERAL_COMMENT] = general_comment
+    return entries
+
+
+def as_text(value) -> str:
+    """A field's value as the history stores it and as merges compare it."""
+    return "" if value is None else str(value)
 
 
 class SaveRefused(Exception):
@@ -49,13 +81,8 @@ class NotEditable(SaveRefused):
     pass
 
 
-class StaleSave(SaveRefused):
-    """The save was based on an older revision; ``changes`` are those made since then."""
-
-    def __init__(self, message: str, *, changes: list[AnswerChange], current_revision: int):
-        super().__init__(message)
-        self.changes = changes
-        self.current_revision = current_revision
+class ChangedSinceConfirmation(SaveRefused):
+    """Someone saved after the user was asked to confirm: they must look again before submitting."""
 
 
 class IncompleteSubmission(SaveRefused):
@@ -66,87 +93,231 @@ class IncompleteSubmission(SaveRefused):
         self.missing = missing
 
 
+@dataclass(frozen=True)
+class Conflict:
+    """A field changed by the user and, differently, by someone else since the user's base revision."""
+
+    key: FieldKey
+    theirs: str
+    mine: str
+    by: str
+    at: datetime
+
+    @property
+    def item_code(self) -> str:
+        return self.key[0]
+
+    @property
+    def field(self) -> str:
+        return self.key[1]
+
+
 @dataclass
 class SaveOutcome:
     submission: Submission
-    changed_items: list[str] = field(default_factory=list)
-    general_comment_changed: bool = False
+    changed: list[FieldKey] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
 
     @property
-    def changed(self) -> bool:
-        return bool(self.changed_items) or self.general_comment_changed
+    def changed_items(self) -> list[str]:
+        return sorted({code for code, _name in self.changed if code})
+
+    @property
+    def general_comment_changed(self) -> bool:
+        return GENERAL_COMMENT in self.changed
 
 
-def _as_text(value) -> str:
-    return "" if value is None else str(value)
+@dataclass
+class _Meanwhile:
+    """What happened to one field after the base revision: its value then, and the last change."""
+
+    base: str
+    by: str
+    at: datetime
 
 
-def _apply(
-    submission: Submission,
-    *,
-    by,
-    answers: Mapping[str, AnswerInput],
-    general_comment: str | None,
-    revision: int,
-    now,
-) -> tuple[list[str], bool]:
-    """Writes the changed answers and their history (a fixed number of queries, whatever changed)."""
-    items = {item.pk: item for item in version_items(submission.round.version)}
-    stored = {}
-    for answer in submission.answers.all():
-        answer.item = items[answer.item_id]
-        stored[answer.item.code] = answer
-    unknown = set(answers) - set(stored)
-    if unknown:
-        raise ValueError(f"Items not in this questionnaire: {sorted(unknown)}")
-    changed_answers, history, changed_items = [], [], []
-    for code, entered in answers.items():
-        answer = stored[code]
-        if entered.option_code and entered.option_code not in {o.code for o in answer.item.options}:
-            raise ValueError(f"{entered.option_code!r} is not an option of item {code}")
-        fields = [name for name in ANSWER_FIELDS if getattr(answer, name) != getattr(entered, name)]
-        if not fields:
-            continue
-        for name in fields:
-            history.append(
-                AnswerChange(
-                    submission=submission,
-                    item=answer.item,
-                    revision=revision,
-                    field=name,
-                    old_value=_as_text(getattr(answer, name)),
-                    new_value=_as_text(getattr(entered, name)),
-                    changed_by=by,
-                )
-            )
-            setattr(answer, name, getattr(entered, name))
-        answer.updated_by = by
-        answer.updated_at = now
-        changed_answers.append(answer)
-        changed_items.append(code)
-    # None: the general comment was not part of what was sent, so it stays as it is.
-    comment_changed = general_comment is not None and general_comment != submission.general_comment
-    if comment_changed:
-        history.append(
-            AnswerChange(
-                submission=submission,
-                item=None,
-                revision=revision,
-                field=AnswerChange.Field.GENERAL_COMMENT,
-                old_value=submission.general_comment,
-                new_value=general_comment,
-                changed_by=by,
-            )
+def _user_name(first_name: str, last_name: str, username: str) -> str:
+    return f"{first_name} {last_name}".strip() or username
+
+
+def _changes_since(submission: Submission, base_revision: int) -> dict[FieldKey, _Meanwhile]:
+    if submission.revision == base_revision:
+        return {}
+    rows = (
+        AnswerChange.objects.filter(submission=submission, revision__gt=base_revision)
+        .order_by("revision", "pk")
+        .values_list(
+            "item__code",
+            "field",
+            "old_value",
+            "changed_by__first_name",
+            "changed_by__last_name",
+            "changed_by__username",
+            "changed_at",
         )
-        submission.general_comment = general_comment
-    if changed_answers:
-        _update_answers(changed_answers)
-    if history:
-        AnswerChange.objects.bulk_create(history, batch_size=500)
-    return changed_items, comment_changed
+    )
+    meanwhile: dict[FieldKey, _Meanwhile] = {}
+    for code, name, old_value, first, last, username, at in rows:
+        key = (code or "", name)
+        by = _user_name(first or "", last or "", username or "—")
+        if key in meanwhile:
+            meanwhile[key].by, meanwhile[key].at = by, at
+        else:
+            meanwhile[key] = _Meanwhile(base=old_value, by=by, at=at)
+    return meanwhile
 
 
-_UPDATED_COLUMNS = (*ANSWER_FIELDS, "updated_by_id", "updated_at")
+def _merge(
+    entries: Mapping[FieldKey, object],
+    *,
+    current: Mapping[FieldKey, object],
+    meanwhile: Mapping[FieldKey, _Meanwhile],
+    keep_theirs: Iterable[FieldKey],
+) -> tuple[dict[FieldKey, object], list[Conflict]]:
+    """The fields to write, and the conflicts: the merge rule of this module, on plain values."""
+    keep_theirs = set(keep_theirs)
+    to_write, conflicts = {}, []
+    for key, value in entries.items():
+        if key in keep_theirs:
+            continue
+        mine, saved = as_text(value), as_text(current[key])
+        change = meanwhile.get(key)
+        base = change.base if change else saved
+        if mine in (base, saved):
+            continue  # untouched by the user, or already saved as the user wants it
+        if change is not None:
+            conflicts.append(Conflict(key=key, theirs=saved, mine=mine, by=change.by, at=change.at))
+            continue
+        to_write[key] = value
+    return to_write, conflicts
+
+
+def _lock(*, round, country, by, create: bool) -> Submission:
+    """The country's submission for the round, row-locked; created by the first save."""
+    locked = (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("round__version", "country")
+        .filter(round=round, country=country)
+        .first()
+    )
+    if locked is None:
+        if not (create and can_start_submission(by, round=round, country=country)):
+            raise NotEditable(_("You cannot answer this questionnaire; nothing was saved."))
+        start_submission(round=round, country=country, by=by)
+        return _lock(round=round, country=country, by=by, create=False)
+    return locked
+
+
+def _check_base(submission: Submission, base_revision: int) -> None:
+    if not 0 <= base_revision <= submission.revision:
+        raise ValueError(f"revision {base_revision} was never saved (now {submission.revision})")
+
+
+def save_draft(
+    *,
+    round,
+    country,
+    by,
+    base_revision: int,
+    entries: Mapping[FieldKey, object],
+    keep_theirs: Iterable[FieldKey] = (),
+) -> SaveOutcome:
+    """Merges the entered fields into the country's submission (created if this is the first save).
+
+    ``entries`` maps (item code, field) or ``GENERAL_COMMENT`` to the cleaned value the user's form
+    held; fields absent from it are not touched. ``keep_theirs`` are fields whose conflict the user
+    settled by keeping the saved value. Refused (``NotEditable``, nothing saved) when the user may not
+    change the submission. A save that changes nothing leaves the revision as it is.
+    """
+    with transaction.atomic():
+        submission = _lock(round=round, country=country, by=by, create=True)
+        reason = edit_refusal_reason(by, submission)
+        if reason:
+            raise NotEditable(reason)
+        _check_base(submission, base_revision)
+        items = {item.pk: item for item in version_items(submission.round.version)}
+        answers = _stored_answers(submission, items)
+        current: dict[FieldKey, object] = {GENERAL_COMMENT: submission.general_comment}
+        for code, row in answers.items():
+            for name in ANSWER_FIELDS:
+                current[(code, name)] = row[name]
+        unknown = set(entries) - set(current)
+        if unknown:
+            raise ValueError(f"Fields not in this questionnaire: {sorted(unknown)}")
+        to_write, conflicts = _merge(
+            entries,
+            current=current,
+            meanwhile=_changes_since(submission, base_revision),
+            keep_theirs=keep_theirs,
+        )
+        if to_write:
+            _write(submission, answers, to_write, current=current, by=by, now=timezone.now())
+    return SaveOutcome(submission=submission, changed=sorted(to_write), conflicts=conflicts)
+
+
+def _stored_answers(submission: Submission, items) -> dict[str, dict]:
+    options = {item.code: {o.code for o in item.options} for item in items.values()}
+    rows = {}
+    for row in Answer.objects.filter(submission=submission).values(
+        "pk", "item_id", "change_count", *ANSWER_FIELDS
+    ):
+        code = items[row["item_id"]].code
+        row["options"] = options[code]
+        rows[code] = row
+    return rows
+
+
+def _write(submission, answers, to_write, *, current, by, now) -> None:
+    """Writes the changed fields, their history and the new revision (a fixed number of queries)."""
+    revision = submission.revision + 1
+    history = []
+    changed_rows: dict[str, dict] = {}
+    for (code, name), value in to_write.items():
+        if code:
+            row = changed_rows.setdefault(code, answers[code])
+            if name == "option_code" and value and value not in row["options"]:
+                raise ValueError(f"{value!r} is not an option of item {code}")
+            row[name] = value
+            row["change_count"] += 1
+        history.append((row["item_id"] if code else None, name, current[(code, name)], value))
+    if changed_rows:
+        _update_answers(list(changed_rows.values()), by=by, now=now)
+    _insert_history(submission, history, revision=revision, by=by, now=now)
+    submission.revision = revision
+    submission.updated_by = by
+    update_fields = ["revision", "updated_by", "updated_at"]
+    if GENERAL_COMMENT in to_write:
+        submission.general_comment = to_write[GENERAL_COMMENT]
+        update_fields.append("general_comment")
+    submission.save(update_fields=update_fields)
+
+
+def _insert_history(submission, history, *, revision, by, now) -> None:
+    """One INSERT for every changed field: the rows are plain values, never model objects."""
+    table = connection.ops.quote_name(AnswerChange._meta.db_table)
+    columns = (
+        "submission_id",
+        "item_id",
+        "revision",
+        "field",
+        "old_value",
+        "new_value",
+        "changed_by_id",
+        "changed_at",
+    )
+    changed_at = connection.ops.adapt_datetimefield_value(now)
+    params = []
+    for item_id, name, old, new in history:
+        params.extend(
+            (submission.pk, item_id, revision, name, as_text(old), as_text(new), by.pk, changed_at)
+        )
+    placeholders = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(history))
+    column_list = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({column_list}) VALUES {placeholders}", params)
+
+
+_UPDATED_COLUMNS = (*ANSWER_FIELDS, "change_count", "updated_by_id", "updated_at")
 _POSTGRES_TYPES = {
     "id": "bigint",
     "option_code": "varchar",
@@ -155,161 +326,83 @@ _POSTGRES_TYPES = {
     "link": "varchar",
     "citation": "varchar",
     "comment": "text",
+    "change_count": "integer",
     "updated_by_id": "bigint",
     "updated_at": "timestamptz",
 }
 
 
-def _update_answers(answers: list[Answer], *, batch_size: int = 100) -> None:
-    """Writes the changed answers in one UPDATE ... FROM (VALUES ...) per batch.
+def _update_answers(rows: list[dict], *, by, now) -> None:
+    """Writes the changed answers in one UPDATE ... FROM (VALUES ...).
 
     ``bulk_update`` builds a CASE expression per field and row, which costs more than the whole
-    rest of a save; this statement does the same in a fraction of the time, on PostgreSQL and
-    SQLite. Other databases fall back to ``bulk_update``.
+    rest of a save; this statement does the same in a fraction of the time on PostgreSQL and SQLite.
     """
-    vendor = connection.vendor
-    if vendor not in ("postgresql", "sqlite"):
-        Answer.objects.bulk_update(answers, list(_UPDATED_COLUMNS), batch_size=batch_size)
-        return
     quote = connection.ops.quote_name
     table = quote(Answer._meta.db_table)
     columns = ("id", *_UPDATED_COLUMNS)
     assignments = ", ".join(f"{quote(c)} = v.{quote(c)}" for c in _UPDATED_COLUMNS)
-    if vendor == "postgresql":
+    postgres = connection.vendor == "postgresql"
+    if postgres:
         placeholder = "(" + ", ".join(f"%s::{_POSTGRES_TYPES[c]}" for c in columns) + ")"
     else:
         placeholder = "(" + ", ".join("%s" for _ in columns) + ")"
     column_list = ", ".join(quote(c) for c in columns)
+    updated_at = connection.ops.adapt_datetimefield_value(now)
+    params = []
+    for row in rows:
+        params.extend(
+            [
+                row["pk"],
+                *(row[name] for name in ANSWER_FIELDS),
+                row["change_count"],
+                by.pk,
+                updated_at,
+            ]
+        )
+    values = ", ".join([placeholder] * len(rows))
+    where = f"WHERE {table}.{quote('id')} = v.{quote('id')}"
+    if postgres:
+        sql = f"UPDATE {table} SET {assignments} FROM (VALUES {values}) AS v({column_list}) {where}"
+    else:
+        sql = f"WITH v({column_list}) AS (VALUES {values}) UPDATE {table} SET {assignments} FROM v {where}"
     with connection.cursor() as cursor:
-        for start in range(0, len(answers), batch_size):
-            batch = answers[start : start + batch_size]
-            values = ", ".join([placeholder] * len(batch))
-            params = []
-            for answer in batch:
-                params.extend(
-                    [
-                        answer.pk,
-                        *(getattr(answer, name) for name in ANSWER_FIELDS),
-                        answer.updated_by_id,
-                        connection.ops.adapt_datetimefield_value(answer.updated_at),
-                    ]
-                )
-            if vendor == "postgresql":
-                sql = (
-                    f"UPDATE {table} SET {assignments} FROM (VALUES {values}) "
-                    f"AS v({column_list}) WHERE {table}.{quote('id')} = v.{quote('id')}"
-                )
-            else:
-                sql = (
-                    f"WITH v({column_list}) AS (VALUES {values}) "
-                    f"UPDATE {table} SET {assignments} FROM v "
-                    f"WHERE {table}.{quote('id')} = v.{quote('id')}"
-                )
-            cursor.execute(sql, params)
+        cursor.execute(sql, params)
 
 
-def _lock_for_change(submission_id: int, *, by, base_revision: int) -> Submission:
-    submission = (
-        Submission.objects.select_for_update(of=("self",))
-        .select_related("round__version", "country")
-        .get(pk=submission_id)
+def unanswered_items(submission: Submission) -> list[str]:
+    """The codes of the items still without an answer, in questionnaire order."""
+    return list(
+        submission.answers.filter(option_code="")
+        .order_by("item__order")
+        .values_list("item__code", flat=True)
     )
-    reason = edit_refusal_reason(by, submission)
-    if reason:
-        raise NotEditable(reason)
-    if submission.revision != base_revision:
-        changes = list(
-            AnswerChange.objects.filter(submission=submission, revision__gt=base_revision)
-            .select_related("item", "changed_by")
-            .order_by("revision", "pk")
-        )
-        raise StaleSave(
-            _(
-                "Someone saved this questionnaire after you opened it, so your changes were not "
-                "saved. Your input is kept below: check the items changed meanwhile, then save again."
-            ),
-            changes=changes,
-            current_revision=submission.revision,
-        )
-    return submission
 
 
-def _lock_and_apply(
-    submission: Submission, *, by, base_revision: int, answers, general_comment: str | None
-) -> tuple[Submission, list[str], bool]:
-    """Locks the submission, checks who saves and on which revision, and writes the changes.
+def submit(*, submission: Submission, by, confirmed_revision: int) -> Submission:
+    """Submits the answers as saved at ``confirmed_revision``, the revision the user confirmed.
 
-    Runs inside the caller's transaction.
-    """
-    locked = _lock_for_change(submission.pk, by=by, base_revision=base_revision)
-    changed_items, comment_changed = _apply(
-        locked,
-        by=by,
-        answers=answers,
-        general_comment=general_comment,
-        revision=locked.revision + 1,
-        now=timezone.now(),
-    )
-    return locked, changed_items, comment_changed
-
-
-def save_draft(
-    *,
-    submission: Submission,
-    by,
-    base_revision: int,
-    answers: Mapping[str, AnswerInput],
-    general_comment: str | None,
-) -> SaveOutcome:
-    """Keeps any subset of answers exactly as entered; completeness is not required.
-
-    Refused (nothing saved) when the user may not change the submission or when it was saved by
-    someone else since ``base_revision``. Saving without any change leaves the revision unchanged.
+    Refused, with nothing changed, when the user may not change the submission, when someone saved
+    after the user was asked to confirm, or when an item is unanswered.
     """
     with transaction.atomic():
-        locked, changed_items, comment_changed = _lock_and_apply(
-            submission,
-            by=by,
-            base_revision=base_revision,
-            answers=answers,
-            general_comment=general_comment,
+        locked = (
+            Submission.objects.select_for_update(of=("self",))
+            .select_related("round__version", "country")
+            .get(pk=submission.pk)
         )
-        if changed_items or comment_changed:
-            locked.revision += 1
-            locked.updated_by = by
-            locked.save(update_fields=["revision", "general_comment", "updated_by", "updated_at"])
-    return SaveOutcome(
-        submission=locked, changed_items=changed_items, general_comment_changed=comment_changed
-    )
-
-
-def submit(
-    *,
-    submission: Submission,
-    by,
-    base_revision: int,
-    answers: Mapping[str, AnswerInput],
-    general_comment: str | None,
-) -> Submission:
-    """Saves the answers and submits them, all or nothing: every item must be answered.
-
-    On refusal nothing is saved (not even the answers that came with the submission).
-    """
-    with transaction.atomic():
-        locked, _changed_items, _comment_changed = _lock_and_apply(
-            submission,
-            by=by,
-            base_revision=base_revision,
-            answers=answers,
-            general_comment=general_comment,
-        )
-        missing = list(
-            locked.answers.filter(option_code="")
-            .order_by("item__order")
-            .values_list("item__code", flat=True)
-        )
+        reason = edit_refusal_reason(by, locked)
+        if reason:
+            raise NotEditable(reason)
+        if locked.revision != confirmed_revision:
+            raise ChangedSinceConfirmation(
+                _(
+                    "The questionnaire was saved again after you were asked to confirm; it was "
+                    "not submitted. Check the answers, then submit again."
+                )
+            )
+        missing = unanswered_items(locked)
         if missing:
-            # Leaving the block by the exception rolls back the answers written above.
             raise IncompleteSubmission(
                 _("Every item must be answered before submitting; %(count)d are not.")
                 % {"count": len(missing)},
@@ -318,18 +411,8 @@ def submit(
         from_state = locked.state
         locked.state = Submission.State.SUBMITTED
         locked.submitted_at = timezone.now()
-        locked.revision += 1
         locked.updated_by = by
-        locked.save(
-            update_fields=[
-                "state",
-                "submitted_at",
-                "revision",
-                "general_comment",
-                "updated_by",
-                "updated_at",
-            ]
-        )
+        locked.save(update_fields=["state", "submitted_at", "updated_by", "updated_at"])
         SubmissionEvent.objects.create(
             submission=locked,
             action=SubmissionEvent.Action.SUBMITTED,

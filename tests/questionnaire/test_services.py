@@ -7,12 +7,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from kernel.append_only import AppendOnlyError
-from questionnaire.models import AnswerChange, Submission, SubmissionEvent
+from questionnaire.models import Answer, AnswerChange, Submission, SubmissionEvent
 from questionnaire.services.answers import (
+    GENERAL_COMMENT,
     AnswerInput,
+    ChangedSinceConfirmation,
     IncompleteSubmission,
     NotEditable,
-    StaleSave,
+    entries_of,
     save_draft,
     submit,
 )
@@ -21,14 +23,20 @@ from tests.factories import CountryFactory, FocalPointFactory
 from .factories import answer_all
 
 
-def save(submission, by, answers, *, base_revision=None, general_comment=""):
+def save(submission, by, answers, *, base_revision=None, general_comment=None, keep_theirs=()):
+    submission.refresh_from_db()
     return save_draft(
-        submission=submission,
+        round=submission.round,
+        country=submission.country,
         by=by,
         base_revision=submission.revision if base_revision is None else base_revision,
-        answers=answers,
-        general_comment=general_comment,
+        entries=entries_of(answers, general_comment=general_comment),
+        keep_theirs=keep_theirs,
     )
+
+
+def saved(submission, code) -> Answer:
+    return submission.answers.get(item__code=code)
 
 
 def test_saving_a_draft_keeps_any_subset_of_answers_exactly_as_entered(draft, focal_point):
@@ -90,57 +98,134 @@ def test_a_save_without_any_change_leaves_the_revision_and_history_alone(draft, 
     assert not AnswerChange.objects.exists()
 
 
-def test_a_stale_save_is_refused_with_the_items_changed_meanwhile_and_nothing_is_saved(
+def test_a_save_based_on_an_older_revision_keeps_what_a_colleague_saved_meanwhile(
     draft, focal_point
 ):
     colleague = FocalPointFactory(username="otieno", countries=[draft.country])
-    save(draft, colleague, {"3b": AnswerInput(option_code="yes")}, base_revision=0)
+    save(draft, colleague, {"3b": AnswerInput(option_code="yes", policy_name="Act B")})
 
-    with pytest.raises(StaleSave) as refused:
-        save(draft, focal_point, {"1a": AnswerInput(option_code="no")}, base_revision=0)
+    # The focal point's form still holds 3b blank, as it was when the page was opened.
+    outcome = save(
+        draft,
+        focal_point,
+        {"1a": AnswerInput(option_code="no"), "3b": AnswerInput()},
+        base_revision=0,
+    )
 
-    assert [(c.item.code, c.changed_by.username) for c in refused.value.changes] == [
-        ("3b", "otieno")
-    ]
-    assert refused.value.current_revision == 1
-    assert draft.answers.get(item__code="1a").option_code == ""
+    assert outcome.conflicts == []
+    assert outcome.changed == [("1a", "option_code")]
+    assert (saved(draft, "1a").option_code, saved(draft, "3b").option_code) == ("no", "yes")
+    assert saved(draft, "3b").policy_name == "Act B"
+    draft.refresh_from_db()
+    assert draft.revision == 2
 
 
-def test_submitting_with_unanswered_items_is_refused_and_saves_nothing(draft, focal_point):
+def test_a_field_changed_by_both_is_a_conflict_saved_by_neither_and_the_rest_is_saved(
+    draft, focal_point
+):
+    colleague = FocalPointFactory(username="otieno", first_name="Otieno", countries=[draft.country])
+    save(draft, colleague, {"1a": AnswerInput(option_code="yes_all", policy_name="Act A")})
+
+    outcome = save(
+        draft,
+        focal_point,
+        {"1a": AnswerInput(option_code="no", policy_name="Act A"), "2a": AnswerInput(option_code="no")},
+        base_revision=0,
+    )
+
+    [conflict] = outcome.conflicts
+    assert (conflict.key, conflict.theirs, conflict.mine, conflict.by) == (
+        ("1a", "option_code"),
+        "yes_all",
+        "no",
+        "Otieno",
+    )
+    # Both changed the policy name to the same text: no conflict, nothing to write.
+    assert outcome.changed == [("2a", "option_code")]
+    assert saved(draft, "1a").option_code == "yes_all"
+    assert saved(draft, "2a").option_code == "no"
+
+
+def test_the_user_settles_a_conflict_by_keeping_either_value(draft, focal_point):
+    colleague = FocalPointFactory(countries=[draft.country])
+    save(draft, colleague, {"1a": AnswerInput(option_code="yes_all")})
+    mine = {"1a": AnswerInput(option_code="no")}
+    assert save(draft, focal_point, mine, base_revision=0).conflicts
+
+    kept = save(draft, focal_point, mine, keep_theirs={("1a", "option_code")})
+    assert (kept.changed, saved(draft, "1a").option_code) == ([], "yes_all")
+
+    chosen = save(draft, focal_point, mine)
+    assert (chosen.changed, saved(draft, "1a").option_code) == ([("1a", "option_code")], "no")
+
+
+def test_the_general_comment_merges_like_any_field(draft, focal_point):
+    colleague = FocalPointFactory(countries=[draft.country])
+    save(draft, colleague, {}, general_comment="Theirs")
+    outcome = save(draft, focal_point, {}, base_revision=0, general_comment="")
+    assert not outcome.changed and not outcome.conflicts
+    outcome = save(draft, focal_point, {}, base_revision=0, general_comment="Mine")
+    assert [c.key for c in outcome.conflicts] == [GENERAL_COMMENT]
+    draft.refresh_from_db()
+    assert draft.general_comment == "Theirs"
+
+
+def test_the_first_save_creates_the_submission_with_one_answer_per_item(
+    open_round, kenya, focal_point
+):
+    outcome = save_draft(
+        round=open_round,
+        country=kenya,
+        by=focal_point,
+        base_revision=0,
+        entries={("1a", "option_code"): "no"},
+    )
+    submission = Submission.objects.get(round=open_round, country=kenya)
+    assert outcome.submission == submission
+    assert submission.answers.count() == 30
+    assert (submission.revision, saved(submission, "1a").option_code) == (1, "no")
+
+
+def test_a_revision_that_was_never_saved_is_refused(draft, focal_point):
+    with pytest.raises(ValueError):
+        save(draft, focal_point, {"1a": AnswerInput(option_code="no")}, base_revision=7)
+    assert saved(draft, "1a").option_code == ""
+
+
+def test_submitting_with_unanswered_items_is_refused_and_changes_nothing(draft, focal_point):
     answer_all(draft, leave_blank=("2a", "6e"))
+    draft.refresh_from_db()
 
     with pytest.raises(IncompleteSubmission) as refused:
-        submit(
-            submission=draft,
-            by=focal_point,
-            base_revision=0,
-            answers={"1a": AnswerInput(option_code="no", policy_name="New law")},
-            general_comment="",
-        )
+        submit(submission=draft, by=focal_point, confirmed_revision=draft.revision)
 
     assert refused.value.missing == ["2a", "6e"]
     draft.refresh_from_db()
     assert draft.state == Submission.State.DRAFT
-    assert draft.answers.get(item__code="1a").policy_name == ""
-    assert not AnswerChange.objects.exists()
+    assert not draft.events.filter(action=SubmissionEvent.Action.SUBMITTED).exists()
 
 
 def test_submitting_a_complete_questionnaire_makes_it_submitted_and_records_the_event(
     draft, focal_point
 ):
-    answer_all(draft, leave_blank=("6e",))
-    submitted = submit(
-        submission=draft,
-        by=focal_point,
-        base_revision=0,
-        answers={"6e": AnswerInput(option_code="yes")},
-        general_comment="",
-    )
+    answer_all(draft)
+    draft.refresh_from_db()
+    submitted = submit(submission=draft, by=focal_point, confirmed_revision=draft.revision)
     assert submitted.state == Submission.State.SUBMITTED
     assert submitted.submitted_at is not None
     event = draft.events.get(action=SubmissionEvent.Action.SUBMITTED)
     assert (event.from_state, event.to_state, event.actor) == ("draft", "submitted", focal_point)
-    assert draft.answer_codes()["6e"] == "yes"
+
+
+def test_a_save_after_the_confirmation_was_asked_stops_the_submission(draft, focal_point):
+    answer_all(draft)
+    draft.refresh_from_db()
+    confirmed = draft.revision
+    save(draft, FocalPointFactory(countries=[draft.country]), {"1a": AnswerInput(option_code="no")})
+    with pytest.raises(ChangedSinceConfirmation):
+        submit(submission=draft, by=focal_point, confirmed_revision=confirmed)
+    draft.refresh_from_db()
+    assert draft.state == Submission.State.DRAFT
 
 
 def test_a_submitted_questionnaire_can_no_longer_be_changed(draft, focal_point):
