@@ -44,7 +44,10 @@ def test_two_simultaneous_saves_of_one_field_keep_one_value_and_report_the_other
     assert sorted(bool(o.conflicts) for o in outcomes.values()) == [False, True]
     [winner] = [option for option, o in outcomes.items() if o.changed]
     [loser] = [o for o in outcomes.values() if o.conflicts]
-    assert (loser.conflicts[0].theirs, loser.conflicts[0].mine) == (winner, {"yes": "no", "no": "yes"}[winner])
+    assert (loser.conflicts[0].theirs, loser.conflicts[0].mine) == (
+        winner,
+        {"yes": "no", "no": "yes"}[winner],
+    )
     submission.refresh_from_db()
     assert submission.revision == 1
     assert submission.answers.get(item__code="2a").option_code == winner

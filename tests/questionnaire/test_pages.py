@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from questionnaire.models import Answer, AnswerChange, Submission
-from questionnaire.services.answers import AnswerInput, save_draft
+from questionnaire.services.answers import AnswerInput, entries_of, save_draft
 from tests.factories import AnalystFactory, CountryFactory, FocalPointFactory, RoundFactory
 
 from .factories import SubmissionFactory, answer_all, form_data
@@ -18,18 +18,44 @@ def stored(submission, code) -> Answer:
     return Answer.objects.get(submission=submission, item__code=code)
 
 
+def saved_by(user, submission, answers, *, base_revision=None, general_comment=None):
+    submission.refresh_from_db()
+    return save_draft(
+        round=submission.round,
+        country=submission.country,
+        by=user,
+        base_revision=submission.revision if base_revision is None else base_revision,
+        entries=entries_of(answers, general_comment=general_comment),
+    )
+
+
 # --- Opening the page ----------------------------------------------------------------------
 
 
-def test_a_focal_point_opening_the_questionnaire_creates_the_countrys_submission_once(
+def test_opening_the_questionnaire_creates_nothing_and_the_first_save_creates_it(
     client, focal_point, open_round, kenya
 ):
     client.force_login(focal_point)
     url = reverse("questionnaire:fill", kwargs={"round_code": open_round.code, "iso3": "KEN"})
-    assert client.get(url).status_code == 200
-    assert client.get(url).status_code == 200
+    html = client.get(url).content.decode()
+    assert "Not saved yet." in html
+    assert not Submission.objects.exists()
+
+    data = {
+        "submission": "",
+        "round": open_round.code,
+        "country": "KEN",
+        "revision": "0",
+        "1a-option_code": "no",
+        "1a-policy_name": "Aliens Act",
+    }
+    assert client.post(url, data).status_code == 302
     submission = Submission.objects.get(round=open_round, country=kenya)
     assert submission.answers.count() == 30
+    assert (stored(submission, "1a").option_code, stored(submission, "1a").policy_name) == (
+        "no",
+        "Aliens Act",
+    )
 
 
 def test_the_page_shows_six_domains_each_with_its_question_and_five_items(
@@ -109,10 +135,10 @@ def test_saving_a_draft_keeps_the_answers_and_shows_who_saved_last(
     html = response.content.decode()
     assert "Draft saved." in html
     assert "by Wanjiru" in html
-    assert 'value="yes_legal"  id="id_1a-option_code_1" checked' in html
+    assert 'id="id_1a-option_code_1" value="yes_legal" checked' in html
 
 
-def test_a_draft_with_a_malformed_link_is_refused_and_keeps_every_input(
+def test_a_draft_with_a_malformed_link_saves_every_other_field_and_keeps_the_bad_one_typed(
     client, focal_point, draft, fill_url
 ):
     client.force_login(focal_point)
@@ -120,64 +146,117 @@ def test_a_draft_with_a_malformed_link_is_refused_and_keeps_every_input(
         draft,
         answers={
             "1a": {"option_code": "no", "policy_name": "Kept name"},
-            "2b": {"option_code": "yes", "link": "not a link at all"},
+            "2b": {"option_code": "yes", "link": "not a link at all", "policy_year": "1200"},
         },
     )
     response = client.post(fill_url(draft), data)
 
     html = response.content.decode()
-    assert response.status_code == 200
-    assert "Nothing was saved" in html
-    assert 'href="#id_2b-link"' in html
+    assert response.status_code == 422
+    assert "2 fields were not saved" in html
+    assert "Your other changes were saved." in html
+    assert re.search(r'href="#id_2b-link">2b\. [^<]+ — Link: Enter a valid URL', html)
     assert 'value="not a link at all"' in html
-    assert 'value="Kept name"' in html
-    assert stored(draft, "1a").option_code == ""
+    assert 'value="1200"' in html
+    assert (stored(draft, "1a").option_code, stored(draft, "1a").policy_name) == ("no", "Kept name")
+    assert (stored(draft, "2b").option_code, stored(draft, "2b").link) == ("yes", "")
+    assert stored(draft, "2b").policy_year is None
     draft.refresh_from_db()
-    assert draft.revision == 0
+    assert draft.revision == 1
+    assert f'name="revision" value="1"' in html
+    # the page counts what the form shows: 1a and 2b answered
+    assert "<span data-progress-total>2</span> / 30" in html
 
 
-def test_a_stale_save_is_refused_shows_who_changed_what_and_keeps_the_input(
+def test_text_longer_than_its_limit_is_refused_with_a_message_never_cut(
+    client, focal_point, draft, fill_url
+):
+    client.force_login(focal_point)
+    too_long = "x" * 501
+    response = client.post(
+        fill_url(draft), form_data(draft, answers={"1a": {"policy_name": too_long}})
+    )
+    html = response.content.decode()
+    assert "at most 500 characters" in html
+    assert f'value="{too_long}"' in html
+    assert stored(draft, "1a").policy_name == ""
+
+
+def test_each_text_field_shows_its_limit_and_no_browser_limit_cuts_what_is_pasted(
+    client, focal_point, draft, fill_url
+):
+    client.force_login(focal_point)
+    html = client.get(fill_url(draft)).content.decode()
+    assert "maxlength" not in html
+    assert 'data-limit="500"' in html and "Up to 500 characters." in html
+
+
+def test_a_save_from_an_older_page_keeps_a_colleagues_answers_without_any_refusal(
     client, focal_point, draft, fill_url
 ):
     colleague = FocalPointFactory(username="otieno", first_name="Otieno", countries=[draft.country])
     opened = form_data(draft, answers={"1a": {"option_code": "no", "policy_name": "My typing"}})
-    save_draft(
-        submission=draft,
-        by=colleague,
-        base_revision=0,
-        answers={"3b": AnswerInput(option_code="yes")},
-        general_comment="",
-    )
+    saved_by(colleague, draft, {"3b": AnswerInput(option_code="yes", policy_name="Their act")})
     client.force_login(focal_point)
+
+    response = client.post(fill_url(draft), opened)
+
+    assert response.status_code == 302
+    assert (stored(draft, "1a").option_code, stored(draft, "1a").policy_name) == ("no", "My typing")
+    assert (stored(draft, "3b").option_code, stored(draft, "3b").policy_name) == (
+        "yes",
+        "Their act",
+    )
+    # and pressing Save again with the same old form still loses nothing
+    assert client.post(fill_url(draft), opened).status_code == 302
+    assert stored(draft, "3b").option_code == "yes"
+
+
+def test_a_field_both_changed_shows_both_values_by_label_and_the_user_picks(
+    client, focal_point, draft, fill_url
+):
+    colleague = FocalPointFactory(username="otieno", first_name="Otieno", countries=[draft.country])
+    opened = form_data(draft, answers={"1a": {"option_code": "no"}, "2a": {"option_code": "yes"}})
+    saved_by(colleague, draft, {"1a": AnswerInput(option_code="yes_all")})
+    client.force_login(focal_point)
+
     response = client.post(fill_url(draft), opened)
 
     html = response.content.decode()
     assert response.status_code == 409
-    assert "Not saved: someone else saved this questionnaire" in html
-    assert re.search(r'href="#item-3b">3b</a>\s*—\s*changed by Otieno', html)
-    assert 'value="My typing"' in html
-    assert 'name="revision" value="1"' in html
-    assert stored(draft, "1a").option_code == ""
-    assert stored(draft, "3b").option_code == "yes"
+    assert "A colleague changed the same fields" in html
+    assert re.search(
+        r'href="#conflict-1a-option_code">1a\. [^<]+ — Answer</a>\s*—\s*changed by Otieno', html
+    )
+    assert "Yes, regardless of immigration status" in html  # theirs, by its label
+    assert 'class="conflict-mine">No<' in html
+    assert "yes_all" not in re.sub(r'value="yes_all"|data-use-previous="[^"]*"', "", html)
+    assert stored(draft, "1a").option_code == "yes_all"
+    assert stored(draft, "2a").option_code == "yes"  # the rest was saved
+    assert 'name="revision" value="2"' in html
+
+    # The user keeps their own value: it is saved.
+    draft.refresh_from_db()
+    data = form_data(draft, answers={"1a": {"option_code": "no"}})
+    data.update({"conflicted": "1a-option_code", "resolve:1a-option_code": "mine"})
+    assert client.post(fill_url(draft), data).status_code == 302
+    assert stored(draft, "1a").option_code == "no"
 
 
-def test_the_input_kept_after_a_stale_save_can_then_be_saved(client, focal_point, draft, fill_url):
-    colleague = FocalPointFactory(countries=[draft.country])
-    opened = form_data(draft, answers={"1a": {"option_code": "no"}})
-    save_draft(
-        submission=draft,
-        by=colleague,
-        base_revision=0,
-        answers={"3b": AnswerInput(option_code="yes")},
-        general_comment="",
+def test_a_conflict_left_undecided_is_not_saved_and_asks_for_a_choice(
+    client, focal_point, draft, fill_url
+):
+    saved_by(
+        FocalPointFactory(countries=[draft.country]),
+        draft,
+        {"1a": AnswerInput(option_code="yes_all")},
     )
     client.force_login(focal_point)
-    client.post(fill_url(draft), opened)
-    opened["revision"] = "1"
-    opened["3b-option_code"] = "yes"
-    assert client.post(fill_url(draft), opened).status_code == 302
-    assert stored(draft, "1a").option_code == "no"
-    assert stored(draft, "3b").option_code == "yes"
+    data = form_data(draft, answers={"1a": {"option_code": "no"}})
+    data["conflicted"] = "1a-option_code"
+    response = client.post(fill_url(draft), data)
+    assert "Choose which value to keep." in response.content.decode()
+    assert stored(draft, "1a").option_code == "yes_all"
 
 
 # --- Forged posts --------------------------------------------------------------------------
@@ -214,7 +293,7 @@ def test_an_analyst_cannot_change_answers(client, draft, fill_url):
 # --- Submitting ----------------------------------------------------------------------------
 
 
-def test_submitting_with_missing_items_lists_each_of_them_and_keeps_the_input(
+def test_submitting_with_missing_items_saves_the_draft_and_lists_each_missing_item(
     client, focal_point, draft, fill_url
 ):
     answer_all(draft, leave_blank=("2d", "5a"))
@@ -223,25 +302,38 @@ def test_submitting_with_missing_items_lists_each_of_them_and_keeps_the_input(
     response = client.post(fill_url(draft), data)
 
     html = response.content.decode()
-    assert "2 problems to correct" in html
-    assert 'href="#item-2d">2d — Answer: Choose an answer.' in html
-    assert 'href="#item-5a">5a — Answer: Choose an answer.' in html
+    assert "2 items have no answer" in html
+    assert re.search(r'href="#item-2d">2d\. [^<]+ — Answer: Choose an answer\.', html)
+    assert re.search(r'href="#item-5a">5a\. [^<]+ — Answer: Choose an answer\.', html)
     assert "typed before submit" in html
     draft.refresh_from_db()
     assert draft.state == Submission.State.DRAFT
-    assert stored(draft, "1a").comment == ""
+    assert stored(draft, "1a").comment == "typed before submit"
 
 
-def test_after_submitting_the_focal_point_sees_a_read_only_copy_with_a_confirmation(
+def test_submitting_asks_for_confirmation_then_shows_a_read_only_copy_saying_so(
     client, focal_point, draft, fill_url
 ):
     answer_all(draft, policy_name="Migration Act")
     client.force_login(focal_point)
-    response = client.post(fill_url(draft), form_data(draft, action="submit"), follow=True)
+    asked = client.post(fill_url(draft), form_data(draft, action="submit"))
+    html = asked.content.decode()
+    assert "Submit the questionnaire for review?" in html
+    assert "frozen" in html
+    draft.refresh_from_db()
+    assert draft.state == Submission.State.DRAFT
 
+    confirm = reverse(
+        "questionnaire:confirm_submission", kwargs={"round_code": draft.round.code, "iso3": "KEN"}
+    )
+    response = client.post(
+        confirm, {"submission": draft.pk, "revision": draft.revision}, follow=True
+    )
     html = response.content.decode()
     assert "the questionnaire was submitted" in html
     assert "Read-only copy." in html
+    assert "frozen while the analysts review them" in html
+    assert "Not saved yet" not in html
     assert "Migration Act" in html
     assert 'name="action"' not in html
     draft.refresh_from_db()
@@ -256,12 +348,8 @@ def test_after_submitting_the_focal_point_sees_a_read_only_copy_with_a_confirmat
 
 
 def test_an_items_history_shows_who_changed_it_from_what_to_what(client, focal_point, draft):
-    save_draft(
-        submission=draft,
-        by=focal_point,
-        base_revision=0,
-        answers={"1a": AnswerInput(option_code="no", link="https://example.org/a")},
-        general_comment="",
+    saved_by(
+        focal_point, draft, {"1a": AnswerInput(option_code="no", link="https://example.org/a")}
     )
     client.force_login(focal_point)
     url = reverse(
@@ -272,8 +360,17 @@ def test_an_items_history_shows_who_changed_it_from_what_to_what(client, focal_p
     assert "History of item 1a" in html
     assert "Wanjiru" in html
     assert "https://example.org/a" in html
-    assert "<td>answer</td>" in html and '<td class="text-break">No</td>' in html
+    assert "<td>Answer</td>" in html and '<td class="text-break">No</td>' in html
     assert AnswerChange.objects.count() == 2
+
+
+def test_the_history_of_an_unknown_item_is_404(client, focal_point, draft):
+    client.force_login(focal_point)
+    url = reverse(
+        "questionnaire:item_history",
+        kwargs={"round_code": draft.round.code, "iso3": "KEN", "item_code": "9z"},
+    )
+    assert client.get(url).status_code == 404
 
 
 def test_another_countrys_item_history_is_404(client, draft):
@@ -305,7 +402,7 @@ def test_the_previous_rounds_validated_answers_appear_beside_each_item(
     client.force_login(focal_point)
     html = client.get(fill_url(draft)).content.decode()
     assert html.count('class="previous-answer"') == 30
-    assert "In Thirteenth Inquiry:" in html
+    assert "Previous round (Thirteenth Inquiry):" in html
     assert "Start from the previous round's answers" in html
 
 
@@ -322,20 +419,20 @@ def test_an_unvalidated_earlier_submission_is_not_offered_as_the_previous_round(
 def test_starting_from_the_previous_round_fills_the_form_but_saves_nothing(
     client, focal_point, draft, previous, fill_url
 ):
-    save_draft(
-        submission=draft,
-        by=focal_point,
-        base_revision=0,
-        answers={"1a": AnswerInput(option_code="no")},
-        general_comment="",
-    )
+    saved_by(focal_point, draft, {"1a": AnswerInput(option_code="no")})
     client.force_login(focal_point)
-    html = client.get(fill_url(draft) + "?start=previous").content.decode()
+    url = reverse(
+        "questionnaire:start_from_previous", kwargs={"round_code": draft.round.code, "iso3": "KEN"}
+    )
+    html = client.get(url).content.decode()
 
     assert "Copied from the previous round: not saved yet" in html
     # unanswered items are filled; the focal point's own answer is kept
-    assert 'value="no"  id="id_1a-option_code_2" checked' in html
-    assert 'value="no"  id="id_2a-option_code_1" checked' in html
+    assert 'id="id_1a-option_code_2" value="no" checked' in html
+    assert 'id="id_2a-option_code_1" value="no" checked' in html
+    assert 'id="prefill-notice"' in html
+    # the progress counts what the form now shows
+    assert "<span data-progress-total>30</span> / 30" in html
     assert 'value="Old Act"' in html
     assert stored(draft, "2a").option_code == ""
     assert draft.answers.exclude(option_code="").count() == 1

@@ -129,7 +129,10 @@ def test_a_field_changed_by_both_is_a_conflict_saved_by_neither_and_the_rest_is_
     outcome = save(
         draft,
         focal_point,
-        {"1a": AnswerInput(option_code="no", policy_name="Act A"), "2a": AnswerInput(option_code="no")},
+        {
+            "1a": AnswerInput(option_code="no", policy_name="Act A"),
+            "2a": AnswerInput(option_code="no"),
+        },
         base_revision=0,
     )
 
