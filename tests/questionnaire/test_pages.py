@@ -163,7 +163,7 @@ def test_a_draft_with_a_malformed_link_saves_every_other_field_and_keeps_the_bad
     assert stored(draft, "2b").policy_year is None
     draft.refresh_from_db()
     assert draft.revision == 1
-    assert f'name="revision" value="1"' in html
+    assert 'name="revision" value="1"' in html
     # the page counts what the form shows: 1a and 2b answered
     assert "<span data-progress-total>2</span> / 30" in html
 
