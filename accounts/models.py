@@ -22,14 +22,14 @@ class User(AbstractUser):
         _("role"), max_length=20, choices=Role.choices, default=Role.FOCAL_POINT
     )
     countries = models.ManyToManyField(
-        "questionnaire.Country",
+        "geography.Country",
         blank=True,
         related_name="focal_points",
         verbose_name=_("countries (focal point)"),
         help_text=_("The countries whose questionnaire this focal point answers."),
     )
     regions = models.ManyToManyField(
-        "questionnaire.Region",
+        "geography.Region",
         blank=True,
         related_name="analysts",
         verbose_name=_("regions (analyst)"),

@@ -12,8 +12,8 @@ from django.http import Http404
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from questionnaire.models import Country, Round, Submission
-from questionnaire.models.geography import WORLD_M49
+from geography.models import WORLD_M49, Country
+from questionnaire.models import Round, Submission
 
 
 def _analyst_region_filter(user, prefix: str = "") -> Q | None:

@@ -28,6 +28,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 
 INSTALLED_APPS = [
+    "geography",
     "accounts",
     "questionnaire",
     "scoring",

@@ -7,11 +7,9 @@ from kernel.admin_read_only import ReadOnlyModelAdmin, ReadOnlyTabularInline
 from .models import (
     Answer,
     AnswerChange,
-    Country,
     Domain,
     Item,
     QuestionnaireVersion,
-    Region,
     ResponseOption,
     ResponseSet,
     Round,
@@ -100,21 +98,6 @@ class ItemAdmin(FrozenVersionAdminMixin, admin.ModelAdmin):
     list_filter = ("version", "domain__number")
     search_fields = ("code", "text", "text_fr", "text_es")
     list_select_related = ("domain", "response_set", "version")
-
-
-@admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
-    list_display = ("m49", "name", "kind")
-    list_filter = ("kind",)
-    search_fields = ("m49", "name", "name_fr", "name_es")
-
-
-@admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
-    list_display = ("name", "m49", "iso3", "un_status", "sdg_region", "m49_subregion")
-    list_filter = ("un_status", "sdg_region", "m49_region", "ldc", "lldc", "sids")
-    search_fields = ("name", "name_fr", "name_es", "m49", "iso3", "iso2")
-    list_select_related = ("sdg_region", "m49_subregion")
 
 
 @admin.register(Round)

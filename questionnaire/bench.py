@@ -22,8 +22,9 @@ from django.test import Client, override_settings
 from django.urls import include, path, reverse
 
 from accounts.models import User
+from geography.models import Country
 from kernel.benchmarking import Result, compare
-from questionnaire.models import Answer, Country, ResponseOption, Round, Submission
+from questionnaire.models import Answer, ResponseOption, Round, Submission
 
 PREVIOUS_ROUND = "inquiry-13-2021"
 OPEN_ROUND = "demo-2025"

@@ -7,8 +7,9 @@ scoring the same 197 answer sets in memory in the same run.
 
 import random
 
+from geography.models import Country
 from kernel.benchmarking import Result, compare
-from questionnaire.models import Country, Round, Submission
+from questionnaire.models import Round, Submission
 from scoring import engine
 from scoring.models import DomainScore, ScoreRecord
 from scoring.selectors import round_aggregates

@@ -1,6 +1,7 @@
 """The rows of the SDMX exports: country categories (MIGRS) and regional shares (MIGRP)."""
 
-from questionnaire.models import Country, Round
+from geography.models import Country
+from questionnaire.models import Round
 from scoring import sdmx
 from scoring.models.choices import BREAKDOWNS
 from scoring.selectors import round_aggregates, round_country_results

@@ -11,7 +11,8 @@ from fractions import Fraction
 
 from django.utils.translation import gettext_lazy as _
 
-from questionnaire.models import Country, Region, Round, Submission
+from geography.models import Country, Region
+from questionnaire.models import Round, Submission
 from scoring import engine
 from scoring.models import DomainScore, PublishedResult, ResultImport, ScoreRecord
 from scoring.models.choices import BREAKDOWNS, DOMAIN_BREAKDOWNS, OVERALL, Category

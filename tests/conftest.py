@@ -56,7 +56,7 @@ def instrument(db):
 def all_countries(db):
     """The 197 countries of the reference file with their regions."""
     from fixtures.geography import load_countries
-    from questionnaire.models import Country
+    from geography.models import Country
 
     load_countries()
     return Country.objects.all()

@@ -6,7 +6,8 @@ import factory
 from django.utils import timezone
 
 from accounts.models import User
-from questionnaire.models import Country, Region, Round
+from geography.models import Country, Region
+from questionnaire.models import Round
 
 
 class RegionFactory(factory.django.DjangoModelFactory):

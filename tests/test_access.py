@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from geography.models import Country, Region
 from policyindex.access import countries_visible_to, submissions_visible_to
-from questionnaire.models import Country, Region
 from questionnaire.services.submissions import start_submission
 from tests.factories import (
     AdministratorFactory,

@@ -21,7 +21,7 @@ def demo_site(db):
 def test_every_project_model_is_registered_in_the_admin():
     from django.apps import apps
 
-    for app in ("accounts", "questionnaire", "scoring"):
+    for app in ("geography", "accounts", "questionnaire", "scoring"):
         for model in apps.get_app_config(app).get_models():
             assert admin.site.is_registered(model), model
 
@@ -30,7 +30,7 @@ def test_every_admin_list_and_change_page_opens_for_an_administrator(client, dem
     client.force_login(AdministratorFactory())
     for model, model_admin in admin.site._registry.items():
         meta = model._meta
-        if meta.app_label not in ("accounts", "questionnaire", "scoring"):
+        if meta.app_label not in ("geography", "accounts", "questionnaire", "scoring"):
             continue
         changelist = reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
         assert client.get(changelist).status_code == 200, changelist

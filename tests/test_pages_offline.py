@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from questionnaire.models import Country
+from geography.models import Country
 from tests.factories import AdministratorFactory, FocalPointFactory
 
 EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["'](?:https?:)?//""", re.IGNORECASE)

@@ -11,7 +11,8 @@ import pytest
 from fixtures.geography import load_countries
 from fixtures.paths import COUNTRIES_FILE, INSTRUMENT_FILE
 from fixtures.rounds import load_rounds
-from questionnaire.models import Country, Domain, Item, Region, ResponseOption, Round
+from geography.models import Country, Region
+from questionnaire.models import Domain, Item, ResponseOption, Round
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SPEC = json.loads(INSTRUMENT_FILE.read_text(encoding="utf-8"))

@@ -1,4 +1,3 @@
-from .geography import Country, Region
 from .history import AnswerChange
 from .instrument import (
     Domain,
@@ -14,11 +13,9 @@ from .submissions import Answer, Submission, SubmissionEvent
 __all__ = [
     "Answer",
     "AnswerChange",
-    "Country",
     "Domain",
     "Item",
     "QuestionnaireVersion",
-    "Region",
     "ResponseOption",
     "ResponseSet",
     "Round",

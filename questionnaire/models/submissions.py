@@ -4,9 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from geography.models import Country
 from kernel.append_only import AppendOnlyModel
 
-from .geography import Country
 from .instrument import Item
 from .rounds import Round
 

@@ -2,7 +2,8 @@
 
 from django.db import IntegrityError, transaction
 
-from questionnaire.models import Answer, Country, Round, Submission, SubmissionEvent
+from geography.models import Country
+from questionnaire.models import Answer, Round, Submission, SubmissionEvent
 
 
 def start_submission(*, round: Round, country: Country, by=None) -> Submission:

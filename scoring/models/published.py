@@ -9,8 +9,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from geography.models import Country
 from kernel.append_only import AppendOnlyModel
-from questionnaire.models import Country, Round
+from questionnaire.models import Round
 
 from .choices import Breakdown, Category
 

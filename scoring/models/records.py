@@ -12,8 +12,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from geography.models import Country
 from kernel.append_only import AppendOnlyModel
-from questionnaire.models import Country, Round, Submission
+from questionnaire.models import Round, Submission
 from scoring import engine
 
 from .choices import Category

@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from questionnaire.models import Country, Round
+from geography.models import Country
+from questionnaire.models import Round
 from scoring import sdmx
 from scoring.models import PublishedResult, ResultImport
 from scoring.selectors import current_published_values

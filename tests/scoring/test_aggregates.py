@@ -4,7 +4,7 @@ from fractions import Fraction
 
 import pytest
 
-from questionnaire.models import Country, Region
+from geography.models import Country, Region
 from scoring.selectors import combined_country_results, round_aggregates, round_country_results
 from scoring.services.scores import score_validated_submission
 from tests.factories import RoundFactory

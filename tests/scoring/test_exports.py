@@ -5,7 +5,7 @@ import csv
 import pytest
 from django.core.management import CommandError, call_command
 
-from questionnaire.models import Country
+from geography.models import Country
 from scoring import sdmx
 from scoring.models import PublishedResult, ResultImport
 from scoring.services.scores import score_validated_submission

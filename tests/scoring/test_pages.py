@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from questionnaire.models import Country, Round
+from geography.models import Country
+from questionnaire.models import Round
 from scoring.services.scores import score_validated_submission
 from tests.factories import (
     AdministratorFactory,
@@ -151,7 +152,7 @@ def test_the_results_pages_are_translated(client, round_, kenya):
 def test_before_publication_a_regional_analyst_sees_only_regions_wholly_within_their_own(
     client, round_, kenya
 ):
-    from questionnaire.models import Region
+    from geography.models import Region
 
     score(round_, kenya, answers_for_overall(4))
     score(round_, Country.objects.get(iso3="DNK"), answers_for_overall(1))

@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from questionnaire.models import Country
+from geography.models import Country
 from scoring.models import PublishedResult, ResultImport
 from scoring.selectors import PUBLISHED, round_country_results
 from tests.factories import AnalystFactory, RoundFactory
