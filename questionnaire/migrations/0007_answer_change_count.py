@@ -16,7 +16,7 @@ def count_existing_changes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("questionnaire", "0004_round_translated_names")]
+    dependencies = [("questionnaire", "0006_move_geography_out")]
 
     operations = [
         migrations.AddField(
