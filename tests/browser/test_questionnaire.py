@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from geography.models import Country
 from questionnaire.models import Answer, Submission
 from tests.browser.test_login import PASSWORD, log_in
 from tests.factories import CountryFactory, FocalPointFactory, RoundFactory
@@ -61,9 +62,13 @@ def test_a_focal_point_answers_saves_reloads_submits_and_sees_the_read_only_copy
     # Submitting too early lists every missing item, with links to them.
     page.get_by_role("button", name="Submit the questionnaire").click()
     problems = page.locator("#problems")
-    expect(problems).to_contain_text("28 problems to correct")
-    expect(problems.get_by_role("link", name="1b — Answer: Choose an answer.")).to_be_visible()
-    expect(problems.get_by_role("link", name="6e — Answer: Choose an answer.")).to_be_visible()
+    expect(page.get_by_text("28 items have no answer")).to_be_visible()
+    expect(
+        problems.get_by_role("link", name=re.compile(r"^1b\. .* — Answer: Choose an answer\.$"))
+    ).to_be_visible()
+    expect(
+        problems.get_by_role("link", name=re.compile(r"^6e\. .* — Answer: Choose an answer\.$"))
+    ).to_be_visible()
     assert Submission.objects.get().state == Submission.State.DRAFT
 
     # Complete the missing items (keeping 1a and 2a as answered) and submit.
@@ -72,6 +77,9 @@ def test_a_focal_point_answers_saves_reloads_submits_and_sees_the_read_only_copy
             continue
         page.locator(f"#item-{code} input[type=radio]").first.check()
     page.get_by_role("button", name="Submit the questionnaire").click()
+    expect(page.get_by_role("heading", name="Submit the questionnaire for review?")).to_be_visible()
+    assert Submission.objects.get().state == Submission.State.DRAFT
+    page.get_by_role("button", name="Yes, submit for review").click()
 
     expect(page.get_by_text("the questionnaire was submitted")).to_be_visible()
     expect(page.locator("#read-only-reason")).to_contain_text("Read-only copy.")
@@ -124,3 +132,62 @@ def test_switching_language_mid_draft_keeps_what_was_typed(page: Page, live_serv
     expect(item_3b.get_by_label("Oui")).to_be_checked()
     expect(page.locator("#id_3b-comment")).to_have_value("typed before switching")
     assert stored("3b").comment == "typed before switching"
+
+
+def test_two_focal_points_editing_at_once_lose_nothing_and_settle_a_conflict(
+    browser, live_server, kenya_round
+):
+    FocalPointFactory(
+        username="fp2", first_name="Otieno", countries=[Country.objects.get(iso3="KEN")]
+    )
+    first = browser.new_context().new_page()
+    second = browser.new_context().new_page()
+    log_in(first, live_server, "fp", PASSWORD)
+    log_in(second, live_server, "fp2", PASSWORD)
+    first.goto(live_server.url + kenya_round)
+    second.goto(live_server.url + kenya_round)  # opened before A saves: an older page
+
+    # A answers 1c and 4a with evidence and saves.
+    first.get_by_role("group", name=re.compile(r"^1c\. ")).get_by_label("Yes").first.check()
+    first.get_by_role("group", name=re.compile(r"^4a\. ")).get_by_label("Yes").check()
+    first.locator("#id_4a-policy_name").fill("Labour Migration Policy")
+    save_draft(first)
+    expect(first.get_by_text("Draft saved.")).to_be_visible()
+
+    # B, on the older page, answers other items and saves: no refusal, both kept.
+    second.get_by_role("group", name=re.compile(r"^2a\. ")).get_by_label("No").check()
+    save_draft(second)
+    expect(second.get_by_text("Draft saved.")).to_be_visible()
+    assert stored("4a").option_code == "yes"
+    assert stored("4a").policy_name == "Labour Migration Policy"
+    assert stored("2a").option_code == "no"
+    expect(second.locator("#id_4a-policy_name")).to_have_value("Labour Migration Policy")
+
+    # A changes 1c again; B, still on the page before it, changes 1c differently.
+    first.reload()
+    first.get_by_role("group", name=re.compile(r"^1c\. ")).get_by_label("No").check()
+    save_draft(first)
+    expect(first.get_by_text("Draft saved.")).to_be_visible()
+    second.locator("#id_4a-policy_name").fill("Overseas Employment Act")
+    second.get_by_role("group", name=re.compile(r"^1c\. ")).get_by_label(
+        "Yes, only for those with legal immigration status"
+    ).check()
+    save_draft(second)
+
+    conflict = second.locator("#conflict")
+    expect(conflict).to_contain_text("A colleague changed the same fields")
+    box = second.locator("#conflict-1c-option_code")
+    expect(box).to_contain_text("Wanjiru")
+    expect(box.locator(".conflict-theirs")).to_have_text("No")
+    expect(box.locator(".conflict-mine")).to_have_text(
+        "Yes, only for those with legal immigration status"
+    )
+    # B's other edit (the policy name, untouched by A since B's page) was saved meanwhile.
+    assert stored("4a").policy_name == "Overseas Employment Act"
+    assert stored("1c").option_code == "no"
+
+    box.get_by_label(re.compile("^Use your value")).check()
+    save_draft(second)
+    expect(second.get_by_text("Draft saved.")).to_be_visible()
+    assert stored("1c").option_code == "yes_legal"
+    assert stored("2a").option_code == "no"
