@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kernel.admin_read_only import ReadOnlyModelAdmin, ReadOnlyTabularInline
 
+from .instrument_cache import option_label
 from .models import (
     Answer,
     AnswerChange,
@@ -115,9 +116,14 @@ class RoundAdmin(admin.ModelAdmin):
         return ()
 
 
+@admin.display(description=_("answer"))
+def answer_label(answer):
+    return option_label(answer.item, answer.option_code) or "—"
+
+
 class AnswerInline(ReadOnlyTabularInline):
     model = Answer
-    fields = ("item", "option_code", "policy_name", "policy_year", "link", "updated_by")
+    fields = ("item", answer_label, "policy_name", "policy_year", "link", "updated_by")
 
 
 class SubmissionEventInline(ReadOnlyTabularInline):
@@ -140,10 +146,17 @@ class SubmissionAdmin(ReadOnlyModelAdmin):
 class AnswerAdmin(ReadOnlyModelAdmin):
     """Read-only: answers change through the questionnaire, where every change is recorded."""
 
-    list_display = ("submission", "item", "option_code", "policy_name", "updated_at", "updated_by")
-    list_filter = ("submission__round", "item__domain__number", "option_code")
+    list_display = ("submission", "item", answer_label, "policy_name", "updated_at", "updated_by")
+    list_filter = ("submission__round", "item__domain__number")
     search_fields = ("submission__country__name", "item__code", "policy_name", "citation")
-    list_select_related = ("submission__country", "submission__round", "item", "updated_by")
+    list_select_related = (
+        "submission__country",
+        "submission__round",
+        "item__version",
+        "updated_by",
+    )
+    exclude = ("option_code",)
+    readonly_fields = (answer_label,)
 
 
 @admin.register(SubmissionEvent)
@@ -162,11 +175,31 @@ class AnswerChangeAdmin(ReadOnlyModelAdmin):
         "submission",
         "item",
         "field",
-        "old_value",
-        "new_value",
+        "old",
+        "new",
         "changed_by",
         "changed_at",
     )
     list_filter = ("field", "submission__round")
     search_fields = ("submission__country__name", "item__code")
-    list_select_related = ("submission__country", "submission__round", "item", "changed_by")
+    list_select_related = (
+        "submission__country",
+        "submission__round",
+        "item__version",
+        "changed_by",
+    )
+    exclude = ("old_value", "new_value")
+    readonly_fields = ("old", "new")
+
+    def _shown(self, change, value: str) -> str:
+        if change.field == AnswerChange.Field.OPTION_CODE and change.item_id:
+            return option_label(change.item, value) or "—"
+        return value or "—"
+
+    @admin.display(description=_("old value"))
+    def old(self, change):
+        return self._shown(change, change.old_value)
+
+    @admin.display(description=_("new value"))
+    def new(self, change):
+        return self._shown(change, change.new_value)

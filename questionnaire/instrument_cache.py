@@ -57,3 +57,13 @@ def clear() -> None:
 def _instrument_changed(sender, **kwargs):
     if sender in (QuestionnaireVersion, Domain, Item, ResponseSet, ResponseOption):
         clear()
+
+
+def option_label(item, code: str) -> str:
+    """The label of an answer in the current language ("" when blank or no longer offered)."""
+    if not code:
+        return ""
+    for cached in version_items(item.version):
+        if cached.pk == item.pk:
+            return next((o.display_label for o in cached.options if o.code == code), "")
+    return ""

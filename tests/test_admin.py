@@ -40,3 +40,22 @@ def test_every_admin_list_and_change_page_opens_for_an_administrator(client, dem
         if obj is not None:
             change = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
             assert client.get(change).status_code == 200, change
+
+
+def test_admin_pages_show_answers_by_their_label_never_by_their_code(client, demo_site):
+    from questionnaire.models import Answer, Submission
+
+    client.force_login(AdministratorFactory())
+    answer = Answer.objects.exclude(option_code="").select_related("item").first()
+    submission = answer.submission
+    pages = [
+        reverse("admin:questionnaire_answer_changelist"),
+        reverse("admin:questionnaire_answer_change", args=[answer.pk]),
+        reverse("admin:questionnaire_submission_change", args=[submission.pk]),
+        reverse("admin:questionnaire_answerchange_changelist"),
+    ]
+    codes = {"yes_all", "yes_legal"}
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert not any(f">{code}<" in html or f": {code}" in html for code in codes), url
+    assert Submission.objects.filter(pk=submission.pk).exists()

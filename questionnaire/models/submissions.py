@@ -81,7 +81,9 @@ class Answer(models.Model):
         verbose_name_plural = _("answers")
 
     def __str__(self) -> str:
-        return f"{self.item.code}: {self.option_code or '—'}"
+        from questionnaire.instrument_cache import option_label
+
+        return f"{self.item.code}: {option_label(self.item, self.option_code) or '—'}"
 
     @property
     def is_answered(self) -> bool:

@@ -499,3 +499,94 @@ def test_a_save_without_the_general_comment_field_leaves_the_comment_alone(
     draft.refresh_from_db()
     assert draft.general_comment == "Reviewed by the ministry"
     assert stored(draft, "2a").option_code == "yes"
+
+
+def test_the_message_after_switching_language_is_in_the_new_language(
+    client, focal_point, draft, fill_url
+):
+    client.force_login(focal_point)
+    data = form_data(draft, answers={"1a": {"option_code": "no"}}, switch_language="es")
+    html = client.post(fill_url(draft), data, follow=True).content.decode()
+    assert 'lang="es"' in html
+    assert "Draft saved." not in html
+
+
+def test_in_spanish_the_questionnaire_is_shown_in_spanish_and_marked_unofficial(
+    client, focal_point, draft, fill_url
+):
+    client.force_login(focal_point)
+    client.cookies["django_language"] = "es"
+    html = client.get(fill_url(draft)).content.decode()
+    assert 'lang="es"' in html
+    assert 'id="unofficial-translation"' in html
+    item = draft.round.version.items.get(code="1a")
+    assert f"1a. {item.text_es}" in html
+
+
+# --- What the page tells -------------------------------------------------------------------
+
+
+def test_progress_is_counted_per_domain_and_overall(client, focal_point, draft, fill_url):
+    answer_all(draft, leave_blank=("1a", "1b", "3c"))
+    client.force_login(focal_point)
+    html = client.get(fill_url(draft)).content.decode()
+    assert "<span data-progress-total>27</span> / 30" in html
+    assert re.search(r'data-progress-domain="1" data-progress-of="5">3 / 5<', html)
+    assert re.search(r'data-progress-domain="3" data-progress-of="5">4 / 5<', html)
+    assert re.search(r'data-progress-domain="2" data-progress-of="5">5 / 5<', html)
+
+
+def test_a_round_not_yet_open_by_date_or_state_is_read_only_and_says_why(
+    client, focal_point, draft, fill_url
+):
+    client.force_login(focal_point)
+    round_ = draft.round
+    round_.opens_on = timezone.localdate() + datetime.timedelta(days=3)
+    round_.save()
+    assert "does not accept answers" in client.get(fill_url(draft)).content.decode()
+    round_.opens_on = timezone.localdate() - datetime.timedelta(days=3)
+    round_.state = "planned"
+    round_.save()
+    html = client.get(fill_url(draft)).content.decode()
+    assert "does not accept answers" in html and 'id="questionnaire"' not in html
+    response = client.post(fill_url(draft), form_data(draft, answers={"1a": {"option_code": "no"}}))
+    assert response.status_code == 403
+    assert stored(draft, "1a").option_code == ""
+
+
+def test_a_validated_questionnaire_is_read_only_for_everyone_and_says_it_is_final(
+    client, focal_point, draft, fill_url
+):
+    answer_all(draft)
+    draft.state = Submission.State.VALIDATED
+    draft.save()
+    for user in (focal_point, AnalystFactory()):
+        client.force_login(user)
+        html = client.get(fill_url(draft)).content.decode()
+        assert "validated: its answers are final" in html
+        assert "Not saved yet" not in html
+        assert "only a focal point" not in html
+    client.force_login(focal_point)
+    response = client.post(fill_url(draft), form_data(draft, answers={"1a": {"option_code": "no"}}))
+    assert response.status_code == 403
+    assert stored(draft, "1a").option_code == "yes_all"
+
+
+@pytest.mark.parametrize("field, value", [("round", "another-round"), ("country", "SEN")])
+def test_a_form_with_a_forged_round_or_country_changes_nothing(
+    client, focal_point, draft, fill_url, field, value
+):
+    client.force_login(focal_point)
+    data = form_data(draft, answers={"1a": {"option_code": "no"}}, **{field: value})
+    response = client.post(fill_url(draft), data)
+    assert response.status_code == 403
+    assert "another questionnaire" in response.content.decode()
+    assert stored(draft, "1a").option_code == ""
+
+
+def test_no_answer_code_appears_on_the_questionnaire_pages(client, focal_point, draft, fill_url):
+    answer_all(draft)
+    client.force_login(focal_point)
+    html = client.get(fill_url(draft)).content.decode()
+    visible = re.sub(r'(value|data-use-previous)="[^"]*"', "", html)
+    assert "yes_all" not in visible and "yes_legal" not in visible
