@@ -42,12 +42,15 @@ _TEXT_FIELDS = {
     name: forms.CharField(max_length=LIMITS[name], required=False)
     for name in ("policy_name", "citation", "comment", "general_comment")
 }
-_LINK_FIELD = forms.URLField(
-    max_length=LIMITS["link"],
-    required=False,
-    assume_scheme="https",
-    validators=[URLValidator(schemes=["http", "https"])],
-)
+
+
+class WebLinkField(forms.URLField):
+    """A web address: http or https only (no javascript:, data: or ftp: links)."""
+
+    default_validators = [URLValidator(schemes=["http", "https"])]
+
+
+_LINK_FIELD = WebLinkField(max_length=LIMITS["link"], required=False, assume_scheme="https")
 
 
 def latest_policy_year() -> int:

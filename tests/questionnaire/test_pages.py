@@ -155,7 +155,7 @@ def test_a_draft_with_a_malformed_link_saves_every_other_field_and_keeps_the_bad
     assert response.status_code == 422
     assert "2 fields were not saved" in html
     assert "Your other changes were saved." in html
-    assert re.search(r'href="#id_2b-link">2b\. [^<]+ — Link: Enter a valid URL', html)
+    assert re.search(r'href="#id_2b-link">2b\. [^<]+ — Link: Enter a valid URL\.</a>', html)
     assert 'value="not a link at all"' in html
     assert 'value="1200"' in html
     assert (stored(draft, "1a").option_code, stored(draft, "1a").policy_name) == ("no", "Kept name")
@@ -402,7 +402,7 @@ def test_the_previous_rounds_validated_answers_appear_beside_each_item(
     client.force_login(focal_point)
     html = client.get(fill_url(draft)).content.decode()
     assert html.count('class="previous-answer"') == 30
-    assert "Previous round (Thirteenth Inquiry):" in html
+    assert "Previous round, Thirteenth Inquiry:" in html
     assert "Start from the previous round's answers" in html
 
 
