@@ -120,6 +120,22 @@ def test_the_login_page_and_its_error_are_accessible(page: Page, live_server, la
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+def test_the_password_pages_are_accessible(page: Page, live_server, language):
+    FocalPointFactory(username="fp")
+    log_in(page, live_server, "fp", PASSWORD)
+    speak(page, live_server, language)
+    page.goto(f"{live_server.url}/accounts/password_reset/")
+    expect(page.locator("#id_email")).to_be_visible()
+    expect_accessible(page, language)
+
+    page.goto(f"{live_server.url}/accounts/password_change/")
+    page.locator("#id_new_password1").fill("short")
+    page.locator("main button[type=submit]").click()
+    expect(page.locator(".invalid-feedback").first).to_be_visible()
+    expect_accessible(page, language)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_the_home_page_of_a_focal_point_is_accessible(
     page: Page, live_server, language, instrument
 ):
@@ -220,3 +236,35 @@ def test_arrow_keys_on_the_language_selector_change_nothing_until_asked(page: Pa
     page.get_by_role("button", name="Change (Language)").click()
     expect(page.locator("html")).to_have_attribute("lang", "es")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bienvenid")
+
+
+def test_keyboard_focus_is_outlined_on_every_control_of_the_home_page(
+    page: Page, live_server, instrument
+):
+    FocalPointFactory(username="fp", countries=[CountryFactory(name="Atlantis", iso3="ATL")])
+    RoundFactory(version=instrument, code="open-round", name="Open round")
+    log_in(page, live_server, "fp", PASSWORD)
+    expect(page.locator("main table")).to_contain_text("Atlantis")
+
+    focused = []
+    for _ in range(9):
+        page.keyboard.press("Tab")
+        focused.append(
+            page.evaluate(
+                """() => {
+                    const element = document.activeElement;
+                    const style = getComputedStyle(element);
+                    return {
+                        element: element.id || element.textContent.trim(),
+                        outline: style.outlineStyle,
+                        width: parseFloat(style.outlineWidth),
+                    };
+                }"""
+            )
+        )
+
+    names = [f["element"] for f in focused]
+    assert names[0] == "Skip to main content"
+    assert {"language-select", "Change (Language)", "Open questionnaire"} <= set(names), names
+    faint = [f for f in focused if f["outline"] == "none" or f["width"] < 2]
+    assert not faint, faint
