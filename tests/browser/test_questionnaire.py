@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from geography.models import Country
 from questionnaire.models import Answer, Submission
-from tests.browser.test_login import PASSWORD, log_in
+from tests.browser.test_login import PASSWORD, log_in, switch_language
 from tests.factories import CountryFactory, FocalPointFactory, RoundFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -95,7 +95,7 @@ def test_in_french_a_focal_point_sees_the_french_questionnaire_and_saves_a_draft
     page: Page, live_server, kenya_round
 ):
     log_in(page, live_server, "fp", PASSWORD)
-    page.get_by_label("Language").select_option("fr")
+    switch_language(page, "fr")
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     page.goto(live_server.url + kenya_round)
 
@@ -125,7 +125,7 @@ def test_switching_language_mid_draft_keeps_what_was_typed(page: Page, live_serv
     page.get_by_role("group", name=re.compile(r"^3b\. ")).get_by_label("Yes").check()
     page.locator("#id_3b-comment").fill("typed before switching")
 
-    page.get_by_label("Language").select_option("fr")
+    switch_language(page, "fr")
 
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     item_3b = page.locator("#item-3b")
