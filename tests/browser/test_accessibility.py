@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from questionnaire.models import Country, Round, Submission
+from geography.models import Country
+from questionnaire.models import Round, Submission
 from scoring.services.scores import score_validated_submission
 from tests.browser.test_login import PASSWORD, log_in
 from tests.factories import AnalystFactory, CountryFactory, FocalPointFactory, RoundFactory
