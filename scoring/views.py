@@ -71,9 +71,6 @@ def country_result(request, round_code: str, iso3: str):
             "overall_rule": engine.threshold_rule(explanation.record.category)
             if explanation.record
             else "",
-            "score_display": engine.score_display(explanation.record.exact_score)
-            if explanation.record
-            else "",
         },
     )
 

@@ -10,6 +10,8 @@ from fractions import Fraction
 
 from django.conf import settings
 from django.db import models
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from kernel.append_only import AppendOnlyModel
@@ -106,7 +108,7 @@ class ScoreRecord(ExactScoreMixin, AppendOnlyModel):
         verbose_name_plural = _("score records")
 
     def __str__(self) -> str:
-        return f"{self.country} — {self.round}: {self.get_category_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+        return f"{self.country} — {self.round}: {self.get_category_display()} ({date_format(localtime(self.created_at), 'DATETIME_FORMAT')})"
 
 
 class DomainScore(ExactScoreMixin, AppendOnlyModel):
