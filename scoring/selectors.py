@@ -15,6 +15,7 @@ from questionnaire.models import Country, Region, Round, Submission
 from scoring import engine
 from scoring.models import DomainScore, PublishedResult, ResultImport, ScoreRecord
 from scoring.models.choices import BREAKDOWNS, DOMAIN_BREAKDOWNS, OVERALL, Category
+from scoring.rule_labels import threshold_rule_label
 
 COMPUTED = "computed"
 PUBLISHED = "published"
@@ -322,7 +323,7 @@ def _domain_rows(*, round: Round, record: ScoreRecord) -> list[dict]:
                 "domain": domain,
                 "score": score,
                 "items": items,
-                "rule": engine.threshold_rule(score.category) if score else "",
+                "rule": threshold_rule_label(score.category) if score else "",
             }
         )
     return rows
