@@ -114,7 +114,12 @@ class ScoreRecord(ExactScoreMixin, AppendOnlyModel):
 class DomainScore(ExactScoreMixin, AppendOnlyModel):
     """One domain's result within a score record (six per record)."""
 
-    record = models.ForeignKey(ScoreRecord, on_delete=models.PROTECT, related_name="domain_scores")
+    record = models.ForeignKey(
+        ScoreRecord,
+        on_delete=models.PROTECT,
+        related_name="domain_scores",
+        verbose_name=_("score record"),
+    )
     number = models.PositiveSmallIntegerField(_("domain"))
     sdmx = models.CharField(_("SDMX breakdown"), max_length=10)
     twice_sum = models.PositiveSmallIntegerField(_("twice the sum of codes"))
