@@ -35,7 +35,7 @@ class UserAdmin(DjangoUserAdmin):
     @admin.display(description=_("assigned to"))
     def assigned_to(self, user):
         if user.role == User.Role.FOCAL_POINT:
-            return ", ".join(c.name for c in user.countries.all()) or "—"
+            return ", ".join(c.display_name for c in user.countries.all()) or "—"
         if user.role == User.Role.ANALYST:
-            return ", ".join(r.name for r in user.regions.all()) or _("all countries")
+            return ", ".join(r.display_name for r in user.regions.all()) or _("all countries")
         return _("everything")

@@ -9,6 +9,7 @@ from collections import defaultdict
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -102,7 +103,7 @@ def edit_refusal_reason(
             "This questionnaire was submitted on %(date)s. Its answers are frozen while the "
             "analysts review them."
         ) % {
-            "date": date_format(submission.submitted_at, "DATE_FORMAT")
+            "date": date_format(timezone.localtime(submission.submitted_at), "DATE_FORMAT")
             if submission.submitted_at
             else "—"
         }

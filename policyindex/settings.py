@@ -124,6 +124,10 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "policyindex" / "locale"]
 USE_I18N = True
+# One way of writing dates and numbers per language (policyindex/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["policyindex.formats"]
+# Lazily translated messages are translated in the language of the page that shows them.
+MESSAGE_STORAGE = "kernel.messages.TranslatedWhenShownStorage"
 TIME_ZONE = env("TIME_ZONE")
 USE_TZ = True
 

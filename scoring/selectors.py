@@ -16,6 +16,7 @@ from questionnaire.models import Round, Submission
 from scoring import engine
 from scoring.models import DomainScore, PublishedResult, ResultImport, ScoreRecord
 from scoring.models.choices import BREAKDOWNS, DOMAIN_BREAKDOWNS, OVERALL, Category
+from scoring.rule_labels import threshold_rule_label
 
 COMPUTED = "computed"
 PUBLISHED = "published"
@@ -323,7 +324,7 @@ def _domain_rows(*, round: Round, record: ScoreRecord) -> list[dict]:
                 "domain": domain,
                 "score": score,
                 "items": items,
-                "rule": engine.threshold_rule(score.category) if score else "",
+                "rule": threshold_rule_label(score.category) if score else "",
             }
         )
     return rows
@@ -338,7 +339,8 @@ def percent_display(share: Fraction | None) -> str:
 
 
 def aggregate_rows(*, aggregates: RoundAggregates, breakdown: str) -> list[dict]:
-    """One row per region for one measure (overall or a domain), percentages rounded for display."""
+    """One row per region for one measure (overall or a domain): exact shares (templates write them
+    with the ``percent`` filter, in the page's language) and percentages rounded for display."""
     rows = []
     for aggregate in aggregates.regions:
         measure = aggregate.measure(breakdown)
@@ -347,10 +349,15 @@ def aggregate_rows(*, aggregates: RoundAggregates, breakdown: str) -> list[dict]
                 "region": aggregate.region,
                 "responding": measure.responding,
                 "cells": [
-                    {"count": measure.count(c), "percent": percent_display(measure.share(c))}
+                    {
+                        "count": measure.count(c),
+                        "share": measure.share(c),
+                        "percent": percent_display(measure.share(c)),
+                    }
                     for c in (1, 2, 3, 4)
                 ],
                 "meeting": measure.meeting,
+                "share_meeting": measure.share_meeting,
                 "percent_meeting": percent_display(measure.share_meeting),
             }
         )

@@ -12,8 +12,9 @@ from policyindex.access import (
     visible_country_or_404,
 )
 from questionnaire.models import Round
-from scoring import engine, selectors
+from scoring import selectors
 from scoring.models.choices import BREAKDOWNS, OVERALL, Category
+from scoring.rule_labels import threshold_rule_label
 
 
 @login_required
@@ -66,12 +67,9 @@ def country_result(request, round_code: str, iso3: str):
             "country": country,
             "record": explanation.record,
             "rules": [
-                (code, label, engine.threshold_rule(code)) for code, label in Category.choices
+                (code, label, threshold_rule_label(code)) for code, label in Category.choices
             ],
-            "overall_rule": engine.threshold_rule(explanation.record.category)
-            if explanation.record
-            else "",
-            "score_display": engine.score_display(explanation.record.exact_score)
+            "overall_rule": threshold_rule_label(explanation.record.category)
             if explanation.record
             else "",
         },

@@ -7,6 +7,8 @@ one: the current published value of a country, round and breakdown is its newest
 
 from django.conf import settings
 from django.db import models
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from geography.models import Country
@@ -41,7 +43,7 @@ class ResultImport(AppendOnlyModel):
         verbose_name_plural = _("imports of published results")
 
     def __str__(self) -> str:
-        return f"{self.file_name} ({self.imported_at:%Y-%m-%d %H:%M})"
+        return f"{self.file_name} ({date_format(localtime(self.imported_at), 'DATETIME_FORMAT')})"
 
 
 class PublishedResult(AppendOnlyModel):

@@ -10,6 +10,8 @@ from fractions import Fraction
 
 from django.conf import settings
 from django.db import models
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from geography.models import Country
@@ -107,13 +109,18 @@ class ScoreRecord(ExactScoreMixin, AppendOnlyModel):
         verbose_name_plural = _("score records")
 
     def __str__(self) -> str:
-        return f"{self.country} — {self.round}: {self.get_category_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+        return f"{self.country} — {self.round}: {self.get_category_display()} ({date_format(localtime(self.created_at), 'DATETIME_FORMAT')})"
 
 
 class DomainScore(ExactScoreMixin, AppendOnlyModel):
     """One domain's result within a score record (six per record)."""
 
-    record = models.ForeignKey(ScoreRecord, on_delete=models.PROTECT, related_name="domain_scores")
+    record = models.ForeignKey(
+        ScoreRecord,
+        on_delete=models.PROTECT,
+        related_name="domain_scores",
+        verbose_name=_("score record"),
+    )
     number = models.PositiveSmallIntegerField(_("domain"))
     sdmx = models.CharField(_("SDMX breakdown"), max_length=10)
     twice_sum = models.PositiveSmallIntegerField(_("twice the sum of codes"))
