@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("scoring", "0002_append_only_triggers"),
+        ("scoring", "0003_move_geography_out"),
     ]
 
     operations = [
