@@ -10,11 +10,11 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from kernel.messages import translate_when_shown
 from policyindex.access import (
     edit_refusal_reason,
     questionnaire_refusal_reason,
@@ -244,7 +244,7 @@ def _with_what_was_not_saved(request, questionnaire, posted, outcome, *, errors=
         **questionnaire.context, typed=typed, errors=errors, conflicts=outcome.conflicts
     )
     if outcome.changed:
-        messages.success(request, _("Your other changes were saved."))
+        messages.success(request, gettext_lazy("Your other changes were saved."))
     return _render_form(request, questionnaire, page, status=409 if outcome.conflicts else 422)
 
 
@@ -261,14 +261,11 @@ def save(request, round_code: str, iso3: str):
     language = request.POST.get("switch_language")
     if language in dict(settings.LANGUAGES):
         _set_language_cookie(response, language)
+    # Lazy: translated when shown, in the language of the next page.
+    if outcome.changed:
+        messages.success(request, gettext_lazy("Draft saved."))
     else:
-        language = translation.get_language()
-    # The message is shown on the next page, in that page's language.
-    with translation.override(language):
-        if outcome.changed:
-            messages.success(request, _("Draft saved."))
-        else:
-            messages.info(request, _("Nothing had changed since the last save."))
+        messages.info(request, gettext_lazy("Nothing had changed since the last save."))
     return response
 
 
@@ -297,20 +294,22 @@ def submit_for_review(request, round_code: str, iso3: str):
         return merged
     questionnaire, posted, outcome = merged
     if posted.errors or outcome.conflicts:
-        messages.error(request, _("The questionnaire was not submitted."))
+        messages.error(request, gettext_lazy("The questionnaire was not submitted."))
         return _with_what_was_not_saved(request, questionnaire, posted, outcome)
     missing = unanswered_items(questionnaire.submission)
     if missing:
         if outcome.changed:
-            messages.success(request, _("Your changes were saved as a draft."))
+            messages.success(request, gettext_lazy("Your changes were saved as a draft."))
         messages.error(
             request,
-            ngettext(
-                "The questionnaire was not submitted: %(count)d item has no answer.",
-                "The questionnaire was not submitted: %(count)d items have no answer.",
-                len(missing),
-            )
-            % {"count": len(missing)},
+            translate_when_shown(
+                ngettext_lazy(
+                    "The questionnaire was not submitted: %(count)s item has no answer.",
+                    "The questionnaire was not submitted: %(count)s items have no answer.",
+                    len(missing),
+                ),
+                count=len(missing),
+            ),
         )
         errors = {(code, "option_code"): _("Choose an answer.") for code in missing}
         page = questionnaire_page(**questionnaire.context, errors=errors)
@@ -336,7 +335,12 @@ def confirm_submission(request, round_code: str, iso3: str):
             return _refused(
                 request, _("There is nothing to submit yet."), questionnaire=questionnaire
             )
-        messages.error(request, _("Not submitted. %(reason)s") % {"reason": questionnaire.refusal})
+        messages.error(
+            request,
+            translate_when_shown(
+                gettext_lazy("Not submitted. %(reason)s"), reason=questionnaire.refusal
+            ),
+        )
         return _read_only(request, questionnaire, status=403)
     if request.POST.get("submission") != str(submission.pk):
         return _refused(
@@ -360,7 +364,7 @@ def confirm_submission(request, round_code: str, iso3: str):
         return redirect(questionnaire.url)
     messages.success(
         request,
-        _(
+        gettext_lazy(
             "Thank you: the questionnaire was submitted. Its answers are now frozen while the "
             "analysts review them."
         ),

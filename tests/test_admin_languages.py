@@ -17,15 +17,6 @@ from tests.factories import AdministratorFactory, AnalystFactory, FocalPointFact
 from tests.scoring.factories import validated_submission
 
 LOCALE_DIR = Path(settings.BASE_DIR) / "policyindex" / "locale"
-# The questionnaire app is being rewritten by its owner; what it still shows in English is listed
-# in the reason, and the test turns red (strict) once it is fixed so that the mark is removed.
-QUESTIONNAIRE_LEFTOVERS = pytest.mark.xfail(
-    strict=True,
-    reason="questionnaire models: foreign keys without verbose_name (ResponseSet.version, "
-    "ResponseOption.response_set, Domain.version, Item.version/domain/response_set, "
-    "Answer.submission/item/updated_by, SubmissionEvent.submission), SubmissionEvent.__str__ "
-    "in English with an ISO date, SubmissionEvent.from_state/to_state without choices",
-)
 
 
 def project_apps():
@@ -63,10 +54,7 @@ def untranslated_labels(app_label: str) -> list[str]:
 
 @pytest.mark.parametrize(
     "app_label",
-    [
-        pytest.param(label, marks=QUESTIONNAIRE_LEFTOVERS) if label == "questionnaire" else label
-        for label in project_apps()
-    ],
+    [label for label in project_apps()],
 )
 def test_every_model_label_choice_and_help_text_is_translatable(app_label):
     assert untranslated_labels(app_label) == []
@@ -92,7 +80,8 @@ def visible_text(html: str) -> str:
 
 @pytest.fixture
 def scored_country(instrument, all_countries):
-    from questionnaire.models import Country, Round
+    from geography.models import Country
+    from questionnaire.models import Round
 
     round_ = RoundFactory(version=instrument, state=Round.State.CLOSED)
     kenya = Country.objects.get(iso3="KEN")
@@ -123,7 +112,7 @@ def admin_urls(questionnaire: bool):
 @pytest.mark.parametrize(
     "questionnaire",
     [
-        pytest.param(True, marks=QUESTIONNAIRE_LEFTOVERS, id="questionnaire"),
+        pytest.param(True, id="questionnaire"),
         pytest.param(False, id="other-apps"),
     ],
 )

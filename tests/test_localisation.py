@@ -11,7 +11,8 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import translation
 
-from questionnaire.models import Country, Round
+from geography.models import Country
+from questionnaire.models import Round
 from scoring import engine
 from scoring.rule_labels import RULE_LABELS
 from scoring.services.scores import score_validated_submission

@@ -4,7 +4,7 @@ import pytest
 from django.utils import translation
 
 from fixtures.geography import load_countries
-from questionnaire.models import Region
+from geography.models import Region
 
 
 @pytest.mark.django_db

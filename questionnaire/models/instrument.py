@@ -83,7 +83,10 @@ class QuestionnaireVersion(FrozenWhenInUse):
 
 class ResponseSet(FrozenWhenInUse):
     version = models.ForeignKey(
-        QuestionnaireVersion, on_delete=models.CASCADE, related_name="response_sets"
+        QuestionnaireVersion,
+        on_delete=models.CASCADE,
+        related_name="response_sets",
+        verbose_name=_("questionnaire version"),
     )
     code = models.CharField(_("code"), max_length=10)
 
@@ -105,7 +108,12 @@ class ResponseSet(FrozenWhenInUse):
 
 
 class ResponseOption(FrozenWhenInUse):
-    response_set = models.ForeignKey(ResponseSet, on_delete=models.CASCADE, related_name="options")
+    response_set = models.ForeignKey(
+        ResponseSet,
+        on_delete=models.CASCADE,
+        related_name="options",
+        verbose_name=_("response set"),
+    )
     code = models.CharField(_("code"), max_length=20)
     label = models.CharField(_("label (official English)"), max_length=200)
     label_fr = models.CharField(_("label (French)"), max_length=200, blank=True)
@@ -136,7 +144,10 @@ class ResponseOption(FrozenWhenInUse):
 
 class Domain(FrozenWhenInUse):
     version = models.ForeignKey(
-        QuestionnaireVersion, on_delete=models.CASCADE, related_name="domains"
+        QuestionnaireVersion,
+        on_delete=models.CASCADE,
+        related_name="domains",
+        verbose_name=_("questionnaire version"),
     )
     number = models.PositiveSmallIntegerField(_("number"))
     sdmx_code = models.CharField(_("SDMX code"), max_length=10)
@@ -183,14 +194,21 @@ class Item(FrozenWhenInUse):
     """One sub-category of a domain (``1a`` .. ``6e``): the unit a government answers."""
 
     version = models.ForeignKey(
-        QuestionnaireVersion, on_delete=models.CASCADE, related_name="items"
+        QuestionnaireVersion,
+        on_delete=models.CASCADE,
+        related_name="items",
+        verbose_name=_("questionnaire version"),
     )
-    domain = models.ForeignKey(Domain, on_delete=models.CASCADE, related_name="items")
+    domain = models.ForeignKey(
+        Domain, on_delete=models.CASCADE, related_name="items", verbose_name=_("domain")
+    )
     code = models.CharField(_("code"), max_length=10)
     text = models.TextField(_("text (official English)"))
     text_fr = models.TextField(_("text (French)"), blank=True)
     text_es = models.TextField(_("text (Spanish)"), blank=True)
-    response_set = models.ForeignKey(ResponseSet, on_delete=models.PROTECT, related_name="items")
+    response_set = models.ForeignKey(
+        ResponseSet, on_delete=models.PROTECT, related_name="items", verbose_name=_("response set")
+    )
     order = models.PositiveSmallIntegerField(_("order"))
 
     official_fields = ("code", "text", "response_set_id", "order", "domain_id", "version_id")

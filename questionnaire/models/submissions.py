@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from geography.models import Country
@@ -56,8 +58,12 @@ class Submission(models.Model):
 
 
 class Answer(models.Model):
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="answers")
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="answers")
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="answers", verbose_name=_("submission")
+    )
+    item = models.ForeignKey(
+        Item, on_delete=models.PROTECT, related_name="answers", verbose_name=_("item")
+    )
     # The response option's code (e.g. "yes_all"), never its label; blank means not answered.
     option_code = models.CharField(_("answer"), max_length=20, blank=True)
     policy_name = models.CharField(_("law, policy or strategy"), max_length=500, blank=True)
@@ -69,7 +75,12 @@ class Answer(models.Model):
     change_count = models.PositiveIntegerField(_("changes"), default=0, editable=False)
     updated_at = models.DateTimeField(_("last changed at"), auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last changed by"),
     )
 
     class Meta:
@@ -98,10 +109,14 @@ class SubmissionEvent(AppendOnlyModel):
         SUBMITTED = "submitted", _("Submitted")
         VALIDATED = "validated", _("Validated")
 
-    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="events")
+    submission = models.ForeignKey(
+        Submission, on_delete=models.PROTECT, related_name="events", verbose_name=_("submission")
+    )
     action = models.CharField(_("action"), max_length=30, choices=Action.choices)
-    from_state = models.CharField(_("from state"), max_length=20, blank=True)
-    to_state = models.CharField(_("to state"), max_length=20)
+    from_state = models.CharField(
+        _("from state"), max_length=20, blank=True, choices=Submission.State.choices
+    )
+    to_state = models.CharField(_("to state"), max_length=20, choices=Submission.State.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -119,4 +134,5 @@ class SubmissionEvent(AppendOnlyModel):
         verbose_name_plural = _("submission events")
 
     def __str__(self) -> str:
-        return f"{self.submission}: {self.action} at {self.at:%Y-%m-%d %H:%M}"
+        at = date_format(localtime(self.at), "DATETIME_FORMAT")
+        return f"{self.submission}: {self.get_action_display()} ({at})"
