@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kernel.admin_read_only import ReadOnlyModelAdmin, ReadOnlyTabularInline
+from kernel.links import link_or_text
 
 from .models import (
     Answer,
@@ -132,9 +133,18 @@ class RoundAdmin(admin.ModelAdmin):
         return ()
 
 
-class AnswerInline(ReadOnlyTabularInline):
+class SafeLinkMixin:
+    """Shows an answer's link as a link only if it is an http(s) address (Django's own display
+    would also make ftp addresses clickable)."""
+
+    @admin.display(description=_("link"))
+    def safe_link(self, answer):
+        return link_or_text(answer.link)
+
+
+class AnswerInline(SafeLinkMixin, ReadOnlyTabularInline):
     model = Answer
-    fields = ("item", "option_code", "policy_name", "policy_year", "link", "updated_by")
+    fields = ("item", "option_code", "policy_name", "policy_year", "safe_link", "updated_by")
 
 
 class SubmissionEventInline(ReadOnlyTabularInline):
@@ -154,8 +164,22 @@ class SubmissionAdmin(ReadOnlyModelAdmin):
 
 
 @admin.register(Answer)
-class AnswerAdmin(ReadOnlyModelAdmin):
+class AnswerAdmin(SafeLinkMixin, ReadOnlyModelAdmin):
     """Read-only: answers change through the questionnaire, where every change is recorded."""
+
+    fields = (
+        "submission",
+        "item",
+        "option_code",
+        "policy_name",
+        "policy_year",
+        "safe_link",
+        "citation",
+        "comment",
+        "updated_at",
+        "updated_by",
+    )
+    readonly_fields = fields
 
     list_display = ("submission", "item", "option_code", "policy_name", "updated_at", "updated_by")
     list_filter = ("submission__round", "item__domain__number", "option_code")
