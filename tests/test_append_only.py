@@ -7,7 +7,7 @@ from django.apps import apps
 from django.db import connection, transaction
 
 from kernel.append_only import AppendOnlyError, AppendOnlyModel
-from tests.factories import RoundFactory
+from tests.factories import PasswordResetRequestFactory, RoundFactory
 from tests.questionnaire.factories import (
     AnswerChangeFactory,
     SubmissionEventFactory,
@@ -27,6 +27,7 @@ APPEND_ONLY_MODELS = sorted(
 
 # How to build one stored record of each, given a submission (whose round has a version).
 FACTORIES = {
+    "accounts.PasswordResetRequest": lambda s: PasswordResetRequestFactory(),
     "questionnaire.SubmissionEvent": lambda s: SubmissionEventFactory(submission=s),
     "questionnaire.AnswerChange": lambda s: AnswerChangeFactory(submission=s),
     "scoring.ScoreRecord": lambda s: ScoreRecordFactory(
