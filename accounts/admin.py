@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from kernel.admin_read_only import ReadOnlyModelAdmin
+
+from .models import PasswordResetRequest, User
 
 
 @admin.register(User)
@@ -39,3 +41,11 @@ class UserAdmin(DjangoUserAdmin):
         if user.role == User.Role.ANALYST:
             return ", ".join(r.display_name for r in user.regions.all()) or _("all countries")
         return _("everything")
+
+
+@admin.register(PasswordResetRequest)
+class PasswordResetRequestAdmin(ReadOnlyModelAdmin):
+    """The requests counted to throttle password resets: a record, never changed."""
+
+    list_display = ("email", "ip_address", "requested_at")
+    search_fields = ("email", "ip_address")

@@ -5,6 +5,8 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kernel.append_only import AppendOnlyModel
+
 
 class UserManager(DjangoUserManager):
     def create_superuser(self, username, email=None, password=None, **extra_fields):
@@ -60,3 +62,19 @@ class User(AbstractUser):
     @property
     def is_administrator(self) -> bool:
         return self.role == self.Role.ADMINISTRATOR
+
+
+class PasswordResetRequest(AppendOnlyModel):
+    """A password reset that was asked for (whether or not the address belongs to anyone): counted
+    per address and per network address to throttle requests on every app server alike."""
+
+    email = models.EmailField(_("e-mail address"), db_index=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, db_index=True)
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("password reset request")
+        verbose_name_plural = _("password reset requests")
+
+    def __str__(self) -> str:
+        return f"{self.email} {self.requested_at:%Y-%m-%d %H:%M}"

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kernel.admin_read_only import ReadOnlyModelAdmin, ReadOnlyTabularInline
+from kernel.links import link_or_text
 
 from .instrument_cache import option_label
 from .models import (
@@ -121,9 +122,18 @@ def answer_label(answer):
     return option_label(answer.item, answer.option_code) or "—"
 
 
-class AnswerInline(ReadOnlyTabularInline):
+class SafeLinkMixin:
+    """Shows an answer's link as a link only if it is an http(s) address (Django's own display
+    would also make ftp addresses clickable)."""
+
+    @admin.display(description=_("link"))
+    def safe_link(self, answer):
+        return link_or_text(answer.link)
+
+
+class AnswerInline(SafeLinkMixin, ReadOnlyTabularInline):
     model = Answer
-    fields = ("item", answer_label, "policy_name", "policy_year", "link", "updated_by")
+    fields = ("item", answer_label, "policy_name", "policy_year", "safe_link", "updated_by")
 
 
 class SubmissionEventInline(ReadOnlyTabularInline):
@@ -143,8 +153,22 @@ class SubmissionAdmin(ReadOnlyModelAdmin):
 
 
 @admin.register(Answer)
-class AnswerAdmin(ReadOnlyModelAdmin):
+class AnswerAdmin(SafeLinkMixin, ReadOnlyModelAdmin):
     """Read-only: answers change through the questionnaire, where every change is recorded."""
+
+    fields = (
+        "submission",
+        "item",
+        answer_label,
+        "policy_name",
+        "policy_year",
+        "safe_link",
+        "citation",
+        "comment",
+        "updated_at",
+        "updated_by",
+    )
+    readonly_fields = fields
 
     list_display = ("submission", "item", answer_label, "policy_name", "updated_at", "updated_by")
     list_filter = ("submission__round", "item__domain__number")
@@ -155,8 +179,6 @@ class AnswerAdmin(ReadOnlyModelAdmin):
         "item__version",
         "updated_by",
     )
-    exclude = ("option_code",)
-    readonly_fields = (answer_label,)
 
 
 @admin.register(SubmissionEvent)

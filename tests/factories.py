@@ -5,7 +5,7 @@ import datetime
 import factory
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import PasswordResetRequest, User
 from geography.models import Country, Region
 from questionnaire.models import Round
 
@@ -79,3 +79,11 @@ class RoundFactory(factory.django.DjangoModelFactory):
     opens_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
     closes_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=60))
     state = Round.State.OPEN
+
+
+class PasswordResetRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PasswordResetRequest
+
+    email = factory.Sequence(lambda n: f"someone{n}@example.org")
+    ip_address = "198.51.100.1"

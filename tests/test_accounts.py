@@ -1,5 +1,7 @@
 """Logging in, failing to, throttling, changing and resetting a password, the home page."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -123,3 +125,121 @@ def test_createsuperuser_makes_an_administrator():
 
     user = User.objects.create_superuser("root", "root@example.org", "a long passphrase here")
     assert user.role == User.Role.ADMINISTRATOR and user.is_administrator
+
+
+# ---------------------------------------------------------------- throttling resets and changes
+
+
+def reset(client, email, ip="198.51.100.7"):
+    return client.post(reverse("password_reset"), {"email": email}, REMOTE_ADDR=ip)
+
+
+@pytest.mark.django_db
+def test_password_resets_for_one_address_are_limited_then_refused_clearly(client, settings):
+    FocalPointFactory(username="fp", email="fp@example.org")
+    for n in range(settings.PASSWORD_RESET_LIMIT):
+        assert reset(client, "fp@example.org", ip=f"198.51.100.{n}").status_code == 302
+    response = reset(client, "FP@example.org", ip="203.0.113.9")
+    assert response.status_code == 429
+    assert "Too many password reset requests" in response.content.decode()
+    assert len(mail.outbox) == settings.PASSWORD_RESET_LIMIT
+
+
+@pytest.mark.django_db
+def test_password_resets_from_one_network_address_are_limited(client, settings):
+    FocalPointFactory(username="fp", email="fp@example.org")
+    for n in range(settings.PASSWORD_RESET_LIMIT):
+        reset(client, f"someone{n}@example.org")
+    assert reset(client, "fp@example.org").status_code == 429
+    assert mail.outbox == []
+    assert reset(client, "fp@example.org", ip="203.0.113.9").status_code == 302
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_the_reset_refusal_is_the_same_whether_or_not_the_address_has_an_account(client, settings):
+    FocalPointFactory(username="fp", email="known@example.org")
+    pages = {}
+    for email in ("known@example.org", "unknown@example.org"):
+        for n in range(settings.PASSWORD_RESET_LIMIT):
+            reset(client, email, ip=f"198.51.100.{n}")
+        refused = reset(client, email, ip="203.0.113.9")
+        html = refused.content.decode().replace(email, "EMAIL")
+        pages[email] = (
+            refused.status_code,
+            re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html),
+        )
+    assert pages["known@example.org"] == pages["unknown@example.org"]
+
+
+@pytest.mark.django_db
+def test_the_reset_window_passes(client, settings):
+    import datetime
+
+    from accounts.models import PasswordResetRequest
+
+    FocalPointFactory(username="fp", email="fp@example.org")
+    for n in range(settings.PASSWORD_RESET_LIMIT):
+        reset(client, "fp@example.org", ip=f"198.51.100.{n}")
+    settings.PASSWORD_RESET_WINDOW = datetime.timedelta(0)
+    assert reset(client, "fp@example.org").status_code == 302
+    assert PasswordResetRequest.objects.count() == settings.PASSWORD_RESET_LIMIT + 1
+
+
+def change_password(client, old):
+    return client.post(
+        reverse("password_change"),
+        {
+            "old_password": old,
+            "new_password1": "a new long passphrase",
+            "new_password2": "a new long passphrase",
+        },
+    )
+
+
+@pytest.mark.django_db
+def test_wrong_old_passwords_lock_password_changes_like_failed_logins(client, settings):
+    user = FocalPointFactory(username="fp")
+    client.force_login(user)
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = change_password(client, "wrong")
+        assert response.status_code == 200
+        assert "Your old password was entered incorrectly" in response.content.decode()
+    locked = change_password(client, "wrong")
+    assert locked.status_code == 429
+    assert "changing your password is paused" in locked.content.decode()
+    # Even the right old password is refused now, and the password is unchanged.
+    assert change_password(client, PASSWORD).status_code == 429
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+
+
+@pytest.mark.django_db
+def test_wrong_old_passwords_count_as_failed_logins(client, settings):
+    user = FocalPointFactory(username="fp")
+    client.force_login(user)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        change_password(client, "wrong")
+    client.logout()
+    response = client.post(reverse("login"), {"username": "fp", "password": PASSWORD})
+    assert response.status_code == 429
+
+
+@pytest.mark.django_db
+def test_the_failed_attempts_never_keep_the_passwords_typed(client):
+    from axes.models import AccessAttempt
+
+    client.force_login(FocalPointFactory(username="fp"))
+    change_password(client, "my-secret-guess")
+    attempt = AccessAttempt.objects.get(username="fp")
+    assert "my-secret-guess" not in attempt.post_data
+    assert "a new long passphrase" not in attempt.post_data
+
+
+@pytest.mark.django_db
+def test_a_right_old_password_changes_it(client):
+    user = FocalPointFactory(username="fp")
+    client.force_login(user)
+    assert change_password(client, PASSWORD).status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("a new long passphrase")

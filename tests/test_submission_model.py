@@ -31,18 +31,6 @@ def test_the_database_allows_one_submission_per_country_and_round(instrument):
         Submission.objects.create(round=round_, country=country)
 
 
-def test_submission_events_are_never_updated_or_deleted(instrument):
-    submission = start_submission(round=RoundFactory(version=instrument), country=CountryFactory())
-    event = submission.events.get()
-    event.note = "rewritten"
-    with pytest.raises(AppendOnlyError):
-        event.save()
-    with pytest.raises(AppendOnlyError):
-        event.delete()
-    with pytest.raises(AppendOnlyError):
-        SubmissionEvent.objects.filter(pk=event.pk).update(note="rewritten")
-
-
 def test_a_record_built_with_the_key_of_an_existing_one_cannot_overwrite_it(instrument):
     submission = start_submission(round=RoundFactory(version=instrument), country=CountryFactory())
     original = submission.events.get()

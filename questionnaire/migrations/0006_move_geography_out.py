@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('questionnaire', '0004_round_translated_names'),
+        ('questionnaire', '0005_refuse_truncate'),
         ('geography', '0001_initial'),
         # Nothing may still point at questionnaire.Country when it leaves the state.
         ('accounts', '0004_move_geography_out'),

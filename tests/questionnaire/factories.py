@@ -2,7 +2,7 @@
 
 import factory
 
-from questionnaire.models import Answer, Submission
+from questionnaire.models import Answer, AnswerChange, Submission, SubmissionEvent
 from questionnaire.services.answers import ANSWER_FIELDS
 from questionnaire.services.submissions import start_submission
 from tests.factories import CountryFactory, FocalPointFactory, RoundFactory  # noqa: F401
@@ -68,3 +68,29 @@ def form_data(
             data[f"{code}-{name}"] = "" if value is None else str(value)
     data.update(extra)
     return data
+
+
+class SubmissionEventFactory(factory.django.DjangoModelFactory):
+    """A state change recorded for a submission (the round needs a questionnaire version)."""
+
+    class Meta:
+        model = SubmissionEvent
+
+    submission = factory.SubFactory(SubmissionFactory)
+    action = SubmissionEvent.Action.SUBMITTED
+    from_state = Submission.State.DRAFT
+    to_state = Submission.State.SUBMITTED
+
+
+class AnswerChangeFactory(factory.django.DjangoModelFactory):
+    """One recorded change of an answer's option, on the submission's first item."""
+
+    class Meta:
+        model = AnswerChange
+
+    submission = factory.SubFactory(SubmissionFactory)
+    item = factory.LazyAttribute(lambda o: o.submission.answers.order_by("pk").first().item)
+    revision = 1
+    field = AnswerChange.Field.OPTION_CODE
+    old_value = ""
+    new_value = factory.LazyAttribute(lambda o: first_option(o.item))

@@ -3,10 +3,8 @@
 import datetime
 
 import pytest
-from django.db import connection, transaction
 from django.utils import timezone
 
-from kernel.append_only import AppendOnlyError
 from questionnaire.models import Answer, AnswerChange, Submission, SubmissionEvent
 from questionnaire.services.answers import (
     GENERAL_COMMENT,
@@ -258,27 +256,3 @@ def test_an_option_the_item_does_not_offer_is_refused(draft, focal_point):
     with pytest.raises(ValueError):
         save(draft, focal_point, {"2a": AnswerInput(option_code="yes_all")})
     assert draft.answers.get(item__code="2a").option_code == ""
-
-
-def test_answer_history_is_never_updated_or_deleted(draft, focal_point):
-    save(draft, focal_point, {"1a": AnswerInput(option_code="no")})
-    change = AnswerChange.objects.get()
-    change.new_value = "yes_all"
-    with pytest.raises(AppendOnlyError):
-        change.save()
-    with pytest.raises(AppendOnlyError):
-        change.delete()
-    with pytest.raises(AppendOnlyError):
-        AnswerChange.objects.filter(pk=change.pk).update(new_value="yes_all")
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL")
-def test_the_database_refuses_to_rewrite_answer_history(draft, focal_point):
-    save(draft, focal_point, {"1a": AnswerInput(option_code="no")})
-    with (
-        pytest.raises(Exception, match="append-only"),
-        transaction.atomic(),
-        connection.cursor() as cursor,
-    ):
-        cursor.execute("UPDATE questionnaire_answerchange SET new_value = 'yes_all'")
-    assert AnswerChange.objects.get().new_value == "no"

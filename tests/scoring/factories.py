@@ -4,7 +4,8 @@ import factory
 
 from questionnaire.models import Submission, SubmissionEvent
 from questionnaire.services.submissions import start_submission
-from scoring.models import PublishedResult, ResultImport
+from scoring import engine
+from scoring.models import DomainScore, PublishedResult, ResultImport, ScoreRecord
 from tests.factories import CountryFactory, RoundFactory
 
 DOMAIN_1_ITEMS = [f"1{letter}" for letter in "abcde"]
@@ -80,3 +81,34 @@ class PublishedResultFactory(factory.django.DjangoModelFactory):
     breakdown = "_T"
     category = 3
     result_import = factory.SubFactory(ResultImportFactory)
+
+
+class ScoreRecordFactory(factory.django.DjangoModelFactory):
+    """A stored score of all-yes answers (category 4), as the engine computes it."""
+
+    class Meta:
+        model = ScoreRecord
+
+    country = factory.SubFactory(CountryFactory)
+    round = factory.SubFactory(RoundFactory)
+    answers = factory.LazyFunction(all_yes)
+    answers_hash = factory.LazyAttribute(lambda o: engine.answers_fingerprint(o.answers))
+    methodology_version = engine.METHODOLOGY_VERSION
+    twice_sum = 60
+    item_count = 30
+    score = 100
+    category = 4
+    trigger = ScoreRecord.Trigger.VALIDATION
+
+
+class DomainScoreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DomainScore
+
+    record = factory.SubFactory(ScoreRecordFactory)
+    number = 1
+    sdmx = "PD_1"
+    twice_sum = 10
+    item_count = 5
+    score = 100
+    category = 4

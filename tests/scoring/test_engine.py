@@ -583,3 +583,37 @@ def test_overall_category_follows_the_twice_sum_rule_of_the_methodology(answers)
     s = compute_score(answers).overall.twice_sum  # twice the sum S of the 30 codes
     expected = 4 if s == 60 else 3 if s >= 48 else 2 if s >= 24 else 1
     assert compute_score(answers).overall.category.code == expected
+
+
+# ---------------------------------------------------------------- the fingerprint's fixed value
+
+# Stored score records keep this fingerprint: a change of the canonical form would make every
+# stored record look as if its answers had changed, so it must be a deliberate, visible change.
+FIXED_ANSWERS = {
+    **{code: "yes_all" for code in DOMAINS[0].item_codes},
+    **{code: "yes" for number in range(2, 7) for code in DOMAINS[number - 1].item_codes},
+    "1b": "yes_legal",
+    "2a": "no",
+    "3c": "no",
+    "5d": None,
+}
+del FIXED_ANSWERS["6e"]  # absent: the same as None
+FIXED_CANONICAL_FORM = (
+    '[["1a","yes_all"],["1b","yes_legal"],["1c","yes_all"],["1d","yes_all"],["1e","yes_all"],'
+    '["2a","no"],["2b","yes"],["2c","yes"],["2d","yes"],["2e","yes"],'
+    '["3a","yes"],["3b","yes"],["3c","no"],["3d","yes"],["3e","yes"],'
+    '["4a","yes"],["4b","yes"],["4c","yes"],["4d","yes"],["4e","yes"],'
+    '["5a","yes"],["5b","yes"],["5c","yes"],["5d",null],["5e","yes"],'
+    '["6a","yes"],["6b","yes"],["6c","yes"],["6d","yes"],["6e",null]]'
+)
+FIXED_FINGERPRINT = "af63789859bcb4115933bfd96c551c7bd80bd77c95c74a94e8be672db3351243"
+
+
+def test_the_fingerprint_of_a_fixed_answer_set_never_changes():
+    assert answers_fingerprint(FIXED_ANSWERS) == FIXED_FINGERPRINT
+
+
+def test_the_fixed_fingerprint_is_the_sha256_of_the_documented_canonical_form():
+    import hashlib
+
+    assert hashlib.sha256(FIXED_CANONICAL_FORM.encode("ascii")).hexdigest() == FIXED_FINGERPRINT

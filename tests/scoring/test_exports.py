@@ -158,3 +158,55 @@ def test_the_export_goes_to_standard_output_without_a_file(rounds, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("DATAFLOW,FREQ,REPORTING_TYPE")
     assert len(lines) == 8
+
+
+def run_from_command_line(*args):
+    from django.core.management import ManagementUtility
+
+    with pytest.raises(SystemExit) as exited:
+        ManagementUtility(["manage.py", *args]).execute()
+    return exited.value.code
+
+
+@pytest.mark.parametrize(
+    "where, reason",
+    [
+        (lambda tmp: tmp, "Is a directory"),
+        (lambda tmp: tmp / "missing" / "export.csv", "No such file or directory"),
+    ],
+    ids=["a directory", "a missing folder"],
+)
+def test_an_output_that_cannot_be_written_is_reported_in_one_line(
+    instrument, tmp_path, capsys, where, reason
+):
+    RoundFactory(version=instrument, reference_year=2021)
+    output = where(tmp_path)
+    code = run_from_command_line(
+        "export_results", "--series", sdmx.MIGRS, "--year", "2021", "--output", str(output)
+    )
+    err = capsys.readouterr().err
+    assert code != 0
+    assert err.strip() == f"CommandError: Cannot write {output}: {reason}."
+    assert "Traceback" not in err
+
+
+def test_an_output_without_permission_is_reported_in_one_line(
+    instrument, tmp_path, capsys, monkeypatch
+):
+    from scoring.management.commands import export_results
+
+    def refused(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    # The tests may run as root, which no file mode stops.
+    monkeypatch.setattr(export_results, "open", refused, raising=False)
+    RoundFactory(version=instrument, reference_year=2021)
+    output = tmp_path / "export.csv"
+    code = run_from_command_line(
+        "export_results", "--series", sdmx.MIGRS, "--year", "2021", "--output", str(output)
+    )
+    assert code != 0
+    assert (
+        capsys.readouterr().err.strip()
+        == f"CommandError: Cannot write {output}: Permission denied."
+    )

@@ -162,15 +162,3 @@ def test_a_file_that_is_not_sdmx_csv_imports_nothing(
 def test_a_missing_file_is_reported_clearly(db, tmp_path):
     with pytest.raises(CommandError, match="cannot be read"):
         call_command("import_published_results", str(tmp_path / "nowhere.csv"))
-
-
-def test_published_results_are_never_updated_or_deleted(round_2021, tmp_path):
-    from kernel.append_only import AppendOnlyError
-
-    call_command(
-        "import_published_results", str(sdmx_file(tmp_path, [HEADER_1, row_1("208", "_T", 3)]))
-    )
-    with pytest.raises(AppendOnlyError):
-        PublishedResult.objects.update(category=1)
-    with pytest.raises(AppendOnlyError):
-        ResultImport.objects.all().delete()

@@ -3,9 +3,7 @@
 from fractions import Fraction
 
 import pytest
-from django.db import connection, transaction
 
-from kernel.append_only import AppendOnlyError
 from questionnaire.models import Submission
 from scoring import engine
 from scoring.models import DomainScore, ScoreRecord
@@ -115,44 +113,6 @@ def _with_version(result, version):
 def test_a_recomputation_needs_a_reason(round_):
     with pytest.raises(ValueError):
         recompute_scores(round=round_, by=None, reason=" ")
-
-
-def test_score_records_are_never_updated_or_deleted(round_):
-    record = score_validated_submission(
-        submission=validated_submission(round=round_), by=None
-    ).record
-    record.category = 1
-    with pytest.raises(AppendOnlyError):
-        record.save()
-    with pytest.raises(AppendOnlyError):
-        record.delete()
-    with pytest.raises(AppendOnlyError):
-        ScoreRecord.objects.filter(pk=record.pk).update(category=1)
-    with pytest.raises(AppendOnlyError):
-        DomainScore.objects.filter(record=record).delete()
-    record.refresh_from_db()
-    assert record.category == 4
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL")
-@pytest.mark.parametrize(
-    "sql",
-    [
-        "UPDATE scoring_scorerecord SET category = 1",
-        "DELETE FROM scoring_scorerecord",
-        "UPDATE scoring_domainscore SET category = 1",
-        "DELETE FROM scoring_domainscore",
-    ],
-)
-def test_the_database_refuses_to_rewrite_score_records(round_, sql):
-    score_validated_submission(submission=validated_submission(round=round_), by=None)
-    with (
-        pytest.raises(Exception, match="append-only"),
-        transaction.atomic(),
-        connection.cursor() as cursor,
-    ):
-        cursor.execute(sql)
-    assert ScoreRecord.objects.get().category == 4
 
 
 def test_the_recompute_command_reports_what_it_wrote(round_, capsys):

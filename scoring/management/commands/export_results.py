@@ -24,8 +24,12 @@ class Command(BaseCommand):
             raise CommandError(f"No round has the reference year {year}.") from None
         rows = migrs_rows(round=round_) if series == sdmx.MIGRS else migrp_rows(round=round_)
         if output:
-            with open(output, "w", encoding="utf-8", newline="") as out:
-                count = sdmx.write_sdmx_csv(rows, out)
+            try:
+                with open(output, "w", encoding="utf-8", newline="") as out:
+                    count = sdmx.write_sdmx_csv(rows, out)
+            except OSError as error:
+                reason = error.strerror or str(error)
+                raise CommandError(f"Cannot write {output}: {reason}.") from None
             self.stderr.write(f"Wrote {count} observation(s) of {series} for {year} to {output}.")
         else:
             sdmx.write_sdmx_csv(rows, self.stdout)

@@ -1,0 +1,1 @@
+"""Cross-cutting defences applied to every request, each in its own small module."""
