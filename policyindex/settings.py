@@ -139,20 +139,12 @@ AXES_SENSITIVE_PARAMETERS = [
 PASSWORD_RESET_LIMIT = env.int("PASSWORD_RESET_LIMIT", default=3)
 PASSWORD_RESET_WINDOW = timedelta(minutes=env.int("PASSWORD_RESET_WINDOW_MINUTES", default=60))
 
-# TEMPORARY: base.html's language selector still submits with an inline onchange handler; this
-# allows exactly that one handler (by its hash) until base.html loads it from a script. Remove it
-# then: tests/test_security_headers.py fails while it outlives the handler.
-LANGUAGE_SELECTOR_HANDLER = [
-    "'unsafe-hashes'",
-    "'sha256-UzlcSmbX0yUJT7hkhoYjXfKWsyloSDaNGC7i5v9WcAE='",
-]
-
 # Content-Security-Policy (django-csp): our pages load scripts, styles and images only from this
 # site, with no inline script or style, and may not be framed.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF, *LANGUAGE_SELECTOR_HANDLER],
+        "script-src": [SELF],
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
         "object-src": [NONE],

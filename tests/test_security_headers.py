@@ -14,11 +14,9 @@ from tests.factories import AdministratorFactory, CountryFactory, FocalPointFact
 from tests.questionnaire.factories import SubmissionFactory
 from tests.scoring.factories import validated_submission
 
-# The one inline handler still in base.html is allowed by its hash until it moves to a script.
-HANDLER_HASH = "'unsafe-hashes' 'sha256-UzlcSmbX0yUJT7hkhoYjXfKWsyloSDaNGC7i5v9WcAE='"
 EXPECTED_POLICY = {
     "default-src 'self'",
-    f"script-src 'self' {HANDLER_HASH}",
+    "script-src 'self'",
     "style-src 'self'",
     "img-src 'self' data:",
     "object-src 'none'",
@@ -132,56 +130,15 @@ def test_every_page_carries_the_content_security_policy(site):
     assert policies == dict.fromkeys(PAGES, EXPECTED_POLICY)
 
 
-def test_the_inline_handler_exception_lasts_only_as_long_as_the_handler(settings):
-    from pathlib import Path
-
-    base = (Path(settings.BASE_DIR) / "policyindex" / "templates" / "base.html").read_text()
-    handler_in_base = 'onchange="this.form.requestSubmit()"' in base
-    exception_in_policy = bool(settings.LANGUAGE_SELECTOR_HANDLER)
-    assert exception_in_policy == handler_in_base, (
-        "remove LANGUAGE_SELECTOR_HANDLER from settings and HANDLER_HASH here: base.html no "
-        "longer has the inline handler"
-    )
-
-
 def test_static_files_and_refusals_carry_it_too(client, db):
     assert "Content-Security-Policy" in client.get("/static/policyindex/site.css")
     assert "Content-Security-Policy" in client.post("/accounts/login/", CONTENT_LENGTH=str(10**12))
 
 
-# Inline code that the other branches remove: the language selector's onchange in base.html
-# (every page) and the questionnaire's progress bar width.
-WAITING_FOR_OTHER_WORK = {
-    "event handler attribute": set(OUR_PAGES),
-    "style attribute": {"questionnaire"},
-}
-
-
 def test_our_pages_have_no_inline_script_or_style(site):
     found = {page: inline_code(r.content.decode()) for page, r in crawl(site, OUR_PAGES).items()}
-    checked = {
-        (page, kind): tags
-        for page, kinds in found.items()
-        for kind, tags in kinds.items()
-        if page not in WAITING_FOR_OTHER_WORK.get(kind, ())
-    }
+    checked = {(page, kind): tags for page, kinds in found.items() for kind, tags in kinds.items()}
     assert checked == dict.fromkeys(checked, [])
-
-
-@pytest.mark.xfail(
-    reason="base.html's language selector has an inline onchange (every page) and the "
-    "questionnaire's progress bar sets its width with style=: other branches remove them",
-    strict=False,
-)
-def test_no_page_needs_an_exception_to_the_inline_code_check(site):
-    found = {page: inline_code(r.content.decode()) for page, r in crawl(site, OUR_PAGES).items()}
-    waiting = {
-        (page, kind): tags
-        for page, kinds in found.items()
-        for kind, tags in kinds.items()
-        if page in WAITING_FOR_OTHER_WORK.get(kind, ())
-    }
-    assert waiting == dict.fromkeys(waiting, [])
 
 
 def test_the_server_error_page_has_no_inline_style():

@@ -62,7 +62,7 @@ def logged_in_administrator(client, instrument):
 
 def test_the_crawl_covers_the_project_and_the_admin():
     assert "/countries/{iso3}/" in ROUTES
-    assert "/admin/questionnaire/country/{object_id}/change/" in ROUTES
+    assert "/admin/geography/country/{object_id}/change/" in ROUTES
     assert len(ROUTES) > 50
 
 
@@ -103,7 +103,7 @@ def test_the_refusal_is_a_translated_page(logged_in_administrator):
 def test_a_valid_address_still_works(logged_in_administrator):
     client, real = logged_in_administrator
     assert client.get(f"/countries/{real['iso3']}/").status_code == 200
-    assert client.get("/admin/questionnaire/country/?q=Ken").status_code == 200
+    assert client.get("/admin/geography/country/?q=Ken").status_code == 200
 
 
 @pytest.mark.parametrize("value", ["\x00", "abc\x00", "\ud800", "x\udfffy"])
@@ -121,6 +121,6 @@ def test_percent_encoded_surrogates_cause_no_server_error(logged_in_administrato
     for address in (
         "/countries/%ED%A0%80/",
         f"/results/{real['round_code']}/%ED%A0%80/",
-        "/admin/questionnaire/country/?q=%ED%A0%80",
+        "/admin/geography/country/?q=%ED%A0%80",
     ):
         assert client.get(address).status_code in (200, 400, 404), address
