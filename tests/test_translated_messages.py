@@ -60,11 +60,11 @@ def test_parameters_and_plurals_are_translated_when_shown():
             adding,
             translate_when_shown(
                 ngettext_lazy(
-                    "Nothing was saved: %(counter)s problem to correct.",
-                    "Nothing was saved: %(counter)s problems to correct.",
+                    "The questionnaire was not submitted: %(count)s item has no answer.",
+                    "The questionnaire was not submitted: %(count)s items have no answer.",
                     3,
                 ),
-                counter=3,
+                count=3,
             ),
         )
     cookies, _session = carry_over(adding)
@@ -74,7 +74,7 @@ def test_parameters_and_plurals_are_translated_when_shown():
 
     assert shown == [
         "No se guardó nada. No se había modificado nada desde la última vez que se guardó.",
-        "No se guardó nada: 3 problemas que corregir.",
+        "El cuestionario no se ha presentado: 3 elementos no tienen respuesta.",
     ]
 
 
