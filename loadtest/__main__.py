@@ -148,14 +148,15 @@ def _start_server(env: dict[str, str], *, workers: int, log) -> tuple[subprocess
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise SystemExit("loadtest: gunicorn stopped while starting (see its log above)")
+            log.seek(0)
+            raise SystemExit("loadtest: gunicorn stopped while starting:\n" + log.read()[-4000:])
         try:
             if Browser("127.0.0.1", port, timeout=5).get("/accounts/login/").status == 200:
                 return server, port
         except RequestFailed:
             pass
         time.sleep(0.5)
-    server.terminate()
+    _stop_server(server)
     raise SystemExit("loadtest: gunicorn did not answer within 60 s")
 
 
