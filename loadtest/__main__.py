@@ -264,8 +264,10 @@ class Phase:
         figures = {
             "concurrency": self.concurrency,
             "seconds": round(self.elapsed, 2),
-            "cycles": self.cycles,
-            "cycles_per_s": round(self.cycles / self.elapsed, 2) if self.elapsed else 0.0,
+            self.cycle_name: self.cycles,
+            f"{self.cycle_name}_per_s": round(self.cycles / self.elapsed, 2)
+            if self.elapsed
+            else 0.0,
             "errors": self.error_count,
             "conflicts": self.conflicts,
         }
@@ -382,8 +384,8 @@ def _run_threads(work, count: int) -> None:
 def _print(phase: Phase) -> None:
     f = phase.figures()
     print(
-        f"\n{phase.name}: concurrency {f['concurrency']}, {f['cycles']} {phase.cycle_name} in "
-        f"{f['seconds']} s = {f['cycles_per_s']} per s; errors {f['errors']} "
+        f"\n{phase.name}: concurrency {f['concurrency']}, {phase.cycles} {phase.cycle_name} in "
+        f"{f['seconds']} s = {f[phase.cycle_name + '_per_s']} per s; errors {f['errors']} "
         f"(conflicts {f['conflicts']})"
     )
     print(f"  {'ms':<14}{'p50':>9}{'p95':>9}{'p99':>9}")
