@@ -4,9 +4,12 @@ PY := $(VENV)/bin/python
 PYTHON ?= python3
 HOST ?= 127.0.0.1:8000
 DATABASE_URL_TEST ?= postgres://postgres@127.0.0.1:5432/test
+# Dropped and recreated by every `make loadtest`.
+LOADTEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/loadtest
+LOADTEST_ARGS ?=
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run setup test test-sqlite test-postgres lint format bench messages clean
+.PHONY: run setup test test-sqlite test-postgres lint format bench loadtest messages clean
 
 run: setup
 	$(PY) manage.py runserver $(HOST)
@@ -60,6 +63,11 @@ bench: $(VENV)/.dev-installed
 		echo "PostgreSQL not reachable at $(DATABASE_URL_TEST): benchmarking on SQLite."; \
 		DATABASE_URL=sqlite:///bench-db.sqlite3 $(PY) manage.py bench --output bench-results.json; \
 	fi
+
+# gunicorn on 127.0.0.1 with the production settings; the save cycle at concurrency 10 then 50.
+# E.g. `make loadtest LOADTEST_ARGS="--duration 60 --concurrency 10,50,100"`.
+loadtest: $(VENV)/.runtime-installed
+	$(PY) -m loadtest --database-url '$(LOADTEST_DATABASE_URL)' --output bench-results.json $(LOADTEST_ARGS)
 
 messages: $(VENV)/.dev-installed
 	$(PY) manage.py makemessages -l fr -l es --ignore=.venv --ignore=staticfiles --no-obsolete

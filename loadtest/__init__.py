@@ -1,0 +1,1 @@
+"""`make loadtest`: the questionnaire's save cycle under concurrent focal points, over real HTTP."""
