@@ -22,7 +22,8 @@ def main() -> None:
     from django.db import transaction
 
     from accounts.models import User
-    from questionnaire.models import Answer, Country, Round, Submission
+    from geography.models import Country
+    from questionnaire.models import Answer, Round, Submission
 
     password = make_password(os.environ["LOADTEST_PASSWORD"])
     countries = list(Country.objects.order_by("iso3"))
