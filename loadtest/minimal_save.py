@@ -20,10 +20,10 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.utils import timezone
 
 from accounts.models import User
+from geography.models import Country
 from questionnaire.models import (
     Answer,
     AnswerChange,
-    Country,
     Item,
     ResponseOption,
     ResponseSet,
