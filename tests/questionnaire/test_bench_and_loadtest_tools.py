@@ -115,7 +115,8 @@ def test_the_load_test_client_refuses_any_host_but_loopback(host):
 
 
 def test_a_load_test_run_keeps_the_bench_figures(tmp_path):
-    from loadtest.__main__ import Phase, _merge
+    from loadtest.__main__ import _merge
+    from loadtest.cycle import Phase
 
     results = tmp_path / "bench-results.json"
     results.write_text(json.dumps({"questionnaire.page_get_cached": {"ratio": 2.5}}))
