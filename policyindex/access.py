@@ -85,8 +85,8 @@ def visible_country_or_404(user, **lookup) -> Country:
 
 
 def can_start_submission(user, *, round: Round, country: Country) -> bool:
-    """A focal point of the country opens its questionnaire (creating it) while the round is open."""
-    return round.accepts_answers() and is_focal_point_for(user, country)
+    """A focal point of the country starts its questionnaire (by a first save) while the round is open."""
+    return questionnaire_refusal_reason(user, round=round, country=country) is None
 
 
 def edit_refusal_reason(

@@ -59,11 +59,14 @@ def _instrument_changed(sender, **kwargs):
         clear()
 
 
+def label_among_options(item, code: str) -> str:
+    """The label of ``code`` among a cached item's ``options`` ("" when blank or not offered)."""
+    return next((o.display_label for o in item.options if code and o.code == code), "")
+
+
 def option_label(item, code: str) -> str:
-    """The label of an answer in the current language ("" when blank or no longer offered)."""
-    if not code:
-        return ""
+    """The label of an answer of any item row, in the current language ("" when blank)."""
     for cached in version_items(item.version):
         if cached.pk == item.pk:
-            return next((o.display_label for o in cached.options if o.code == code), "")
+            return label_among_options(cached, code)
     return ""

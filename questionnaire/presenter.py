@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.text import Truncator
 
 from .forms import EARLIEST_POLICY_YEAR, LABELS, LIMITS, input_name, latest_policy_year
-from .instrument_cache import version_items
+from .instrument_cache import label_among_options, version_items
 from .models import Answer, Submission
 from .selectors import previous_validated_submission
 from .services.answers import ANSWER_FIELDS, GENERAL_COMMENT, Conflict, FieldKey, as_text
@@ -66,7 +66,11 @@ class PreviousAnswer:
     label: str
     policy_name: str
     policy_year: int | None
-    values_json: str
+    values: dict  # the form's field values to copy (the option only if still offered)
+
+    @property
+    def values_json(self) -> str:
+        return json.dumps(self.values)
 
 
 @dataclass(frozen=True)
@@ -171,17 +175,10 @@ def item_name(item) -> str:
     return f"{item.code}. {Truncator(item.display_text).words(8)}"
 
 
-def _option_label(item, code: str) -> str:
-    for option in item.options:
-        if option.code == code:
-            return option.display_label
-    return ""
-
-
 def shown_text(item, name: str, value: str) -> str:
     """How a field's value is shown to people: an answer by its label, never by its code."""
     if name == "option_code" and item is not None:
-        return _option_label(item, value) if value else ""
+        return label_among_options(item, value)
     return value
 
 
@@ -219,14 +216,14 @@ def _previous_answers(previous: Submission | None, items) -> dict[str, PreviousA
         if item is None:
             continue
         values = {n: row[n] for n in ANSWER_FIELDS}
-        if not _option_label(item, values["option_code"]):
+        if not label_among_options(item, values["option_code"]):
             values["option_code"] = ""  # no longer offered: not copied
         found[item.code] = PreviousAnswer(
             round_name=name,
-            label=_option_label(item, row["option_code"]),
+            label=label_among_options(item, row["option_code"]),
             policy_name=row["policy_name"],
             policy_year=row["policy_year"],
-            values_json=json.dumps(values),
+            values=values,
         )
     return found
 
@@ -237,7 +234,7 @@ def prefill_from_previous(
     """The unanswered items filled with the previous round's answers (shown, not saved)."""
     filled, codes = dict(values), set()
     for code, answer in previous.items():
-        copied = json.loads(answer.values_json)
+        copied = answer.values
         if values[(code, "option_code")] or not copied["option_code"]:
             continue
         for name in ANSWER_FIELDS:
@@ -366,7 +363,7 @@ def _item_view(item, values, errors, conflicts, **extra) -> ItemView:
             )
             for i, o in enumerate(item.options)
         ],
-        answer_label=_option_label(item, chosen),
+        answer_label=label_among_options(item, chosen),
         option_error=errors.get((code, "option_code"), ""),
         option_conflict=conflicts.get((code, "option_code")),
         evidence=[

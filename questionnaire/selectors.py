@@ -106,17 +106,16 @@ def previous_marker(*, round, country, submission: Submission | None) -> tuple |
 
 def questionnaire_fragments_key(*, round, country, submission: Submission | None) -> str:
     """Everything the rendered questionnaire (as saved) depends on, as a cache key."""
-    round_ = round
     parts = (
         country.pk,
         submission.pk if submission else None,
         submission.created_at.isoformat() if submission else None,
         submission.revision if submission else 0,
         submission.state if submission else None,
-        round_.pk,
-        round_.state,
-        round_.closes_on.isoformat(),
-        round_.version_id,
+        round.pk,
+        round.state,
+        round.closes_on.isoformat(),
+        round.version_id,
         previous_marker(round=round, country=country, submission=submission),
         current_language(),
         timezone.localdate().isoformat(),

@@ -273,13 +273,15 @@ def _write(submission, answers, to_write, *, current, by, now) -> None:
     history = []
     changed_rows: dict[str, dict] = {}
     for (code, name), value in to_write.items():
+        item_id = None  # the general comment belongs to no item
         if code:
             row = changed_rows.setdefault(code, answers[code])
             if name == "option_code" and value and value not in row["options"]:
                 raise ValueError(f"{value!r} is not an option of item {code}")
             row[name] = value
             row["change_count"] += 1
-        history.append((row["item_id"] if code else None, name, current[(code, name)], value))
+            item_id = row["item_id"]
+        history.append((item_id, name, current[(code, name)], value))
     if changed_rows:
         _update_answers(list(changed_rows.values()), by=by, now=now)
     _insert_history(submission, history, revision=revision, by=by, now=now)

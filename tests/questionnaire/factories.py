@@ -3,7 +3,7 @@
 import factory
 
 from questionnaire.models import Answer, AnswerChange, Submission, SubmissionEvent
-from questionnaire.services.answers import ANSWER_FIELDS
+from questionnaire.services.answers import ANSWER_FIELDS, entries_of, save_draft
 from questionnaire.services.submissions import start_submission
 from tests.factories import CountryFactory, FocalPointFactory, RoundFactory  # noqa: F401
 
@@ -94,3 +94,16 @@ class AnswerChangeFactory(factory.django.DjangoModelFactory):
     field = AnswerChange.Field.OPTION_CODE
     old_value = ""
     new_value = factory.LazyAttribute(lambda o: first_option(o.item))
+
+
+def save_as(by, submission, answers, *, base_revision=None, general_comment=None, keep_theirs=()):
+    """A draft save by ``by`` of whole items, based on the newest revision unless told otherwise."""
+    submission.refresh_from_db()
+    return save_draft(
+        round=submission.round,
+        country=submission.country,
+        by=by,
+        base_revision=submission.revision if base_revision is None else base_revision,
+        entries=entries_of(answers, general_comment=general_comment),
+        keep_theirs=keep_theirs,
+    )

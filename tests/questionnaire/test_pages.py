@@ -8,25 +8,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from questionnaire.models import Answer, AnswerChange, Submission
-from questionnaire.services.answers import AnswerInput, entries_of, save_draft
+from questionnaire.services.answers import AnswerInput
 from tests.factories import AnalystFactory, CountryFactory, FocalPointFactory, RoundFactory
 
-from .factories import SubmissionFactory, answer_all, form_data
+from .factories import SubmissionFactory, answer_all, form_data, save_as
 
 
 def stored(submission, code) -> Answer:
     return Answer.objects.get(submission=submission, item__code=code)
-
-
-def saved_by(user, submission, answers, *, base_revision=None, general_comment=None):
-    submission.refresh_from_db()
-    return save_draft(
-        round=submission.round,
-        country=submission.country,
-        by=user,
-        base_revision=submission.revision if base_revision is None else base_revision,
-        entries=entries_of(answers, general_comment=general_comment),
-    )
 
 
 # --- Opening the page ----------------------------------------------------------------------
@@ -196,7 +185,7 @@ def test_a_save_from_an_older_page_keeps_a_colleagues_answers_without_any_refusa
 ):
     colleague = FocalPointFactory(username="otieno", first_name="Otieno", countries=[draft.country])
     opened = form_data(draft, answers={"1a": {"option_code": "no", "policy_name": "My typing"}})
-    saved_by(colleague, draft, {"3b": AnswerInput(option_code="yes", policy_name="Their act")})
+    save_as(colleague, draft, {"3b": AnswerInput(option_code="yes", policy_name="Their act")})
     client.force_login(focal_point)
 
     response = client.post(fill_url(draft), opened)
@@ -217,7 +206,7 @@ def test_a_field_both_changed_shows_both_values_by_label_and_the_user_picks(
 ):
     colleague = FocalPointFactory(username="otieno", first_name="Otieno", countries=[draft.country])
     opened = form_data(draft, answers={"1a": {"option_code": "no"}, "2a": {"option_code": "yes"}})
-    saved_by(colleague, draft, {"1a": AnswerInput(option_code="yes_all")})
+    save_as(colleague, draft, {"1a": AnswerInput(option_code="yes_all")})
     client.force_login(focal_point)
 
     response = client.post(fill_url(draft), opened)
@@ -246,7 +235,7 @@ def test_a_field_both_changed_shows_both_values_by_label_and_the_user_picks(
 def test_a_conflict_left_undecided_is_not_saved_and_asks_for_a_choice(
     client, focal_point, draft, fill_url
 ):
-    saved_by(
+    save_as(
         FocalPointFactory(countries=[draft.country]),
         draft,
         {"1a": AnswerInput(option_code="yes_all")},
@@ -348,9 +337,7 @@ def test_submitting_asks_for_confirmation_then_shows_a_read_only_copy_saying_so(
 
 
 def test_an_items_history_shows_who_changed_it_from_what_to_what(client, focal_point, draft):
-    saved_by(
-        focal_point, draft, {"1a": AnswerInput(option_code="no", link="https://example.org/a")}
-    )
+    save_as(focal_point, draft, {"1a": AnswerInput(option_code="no", link="https://example.org/a")})
     client.force_login(focal_point)
     url = reverse(
         "questionnaire:item_history",
@@ -419,7 +406,7 @@ def test_an_unvalidated_earlier_submission_is_not_offered_as_the_previous_round(
 def test_starting_from_the_previous_round_fills_the_form_but_saves_nothing(
     client, focal_point, draft, previous, fill_url
 ):
-    saved_by(focal_point, draft, {"1a": AnswerInput(option_code="no")})
+    save_as(focal_point, draft, {"1a": AnswerInput(option_code="no")})
     client.force_login(focal_point)
     url = reverse(
         "questionnaire:start_from_previous", kwargs={"round_code": draft.round.code, "iso3": "KEN"}

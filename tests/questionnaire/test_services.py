@@ -12,25 +12,16 @@ from questionnaire.services.answers import (
     ChangedSinceConfirmation,
     IncompleteSubmission,
     NotEditable,
-    entries_of,
     save_draft,
     submit,
 )
 from tests.factories import CountryFactory, FocalPointFactory
 
-from .factories import answer_all
+from .factories import answer_all, save_as
 
 
-def save(submission, by, answers, *, base_revision=None, general_comment=None, keep_theirs=()):
-    submission.refresh_from_db()
-    return save_draft(
-        round=submission.round,
-        country=submission.country,
-        by=by,
-        base_revision=submission.revision if base_revision is None else base_revision,
-        entries=entries_of(answers, general_comment=general_comment),
-        keep_theirs=keep_theirs,
-    )
+def save(submission, by, answers, **options):
+    return save_as(by, submission, answers, **options)
 
 
 def saved(submission, code) -> Answer:
