@@ -66,7 +66,7 @@ def test_the_app_role_changes_ordinary_tables(app_role):
     from tests.factories import CountryFactory
 
     country = CountryFactory(name="Before")
-    as_app_role("UPDATE questionnaire_country SET name = 'After' WHERE id = %s", [country.pk])
+    as_app_role("UPDATE geography_country SET name = 'After' WHERE id = %s", [country.pk])
     country.refresh_from_db()
     assert country.name == "After"
 
@@ -74,7 +74,7 @@ def test_the_app_role_changes_ordinary_tables(app_role):
 def test_a_role_that_owns_tables_is_refused(db):
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE ROLE {ROLE} NOLOGIN")
-        cursor.execute(f"ALTER TABLE questionnaire_country OWNER TO {ROLE}")
+        cursor.execute(f"ALTER TABLE geography_country OWNER TO {ROLE}")
     with pytest.raises(CommandError, match="owns tables"):
         call_command("grant_app_role", ROLE)
 
