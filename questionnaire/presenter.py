@@ -6,14 +6,17 @@ only loop over these declared fields; nothing is attached to model objects.
 """
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.urls import reverse
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .forms import EARLIEST_POLICY_YEAR, LABELS, LIMITS, input_name, latest_policy_year
 from .instrument_cache import label_among_options, version_items
+from .markup import attributes, radio_choices, text_control
 from .models import Answer, Submission
 from .selectors import previous_validated_submission
 from .services.answers import ANSWER_FIELDS, GENERAL_COMMENT, Conflict, FieldKey, as_text
@@ -50,6 +53,12 @@ class InputField:
     error: str = ""
     conflict: ConflictView | None = None
     column: str = "col-12"
+    limit_text: str = ""
+    rows: int = 2
+
+    @property
+    def html(self) -> str:
+        return text_control(self)
 
     @property
     def error_id(self) -> str:
@@ -59,6 +68,34 @@ class InputField:
     def count_id(self) -> str:
         return f"{self.id}-count"
 
+    @property
+    def input_type(self) -> str:
+        return "url" if self.kind == "url" else "text"
+
+    @property
+    def css(self) -> str:
+        return (
+            "form-control form-control-sm is-invalid"
+            if self.error
+            else "form-control form-control-sm"
+        )
+
+    @property
+    def attrs(self) -> str:
+        """The control's other attributes, as one string: the page is drawn by a plain loop."""
+        described = [self.count_id] if self.limit else []
+        if self.error:
+            described.append(self.error_id)
+        if self.name == GENERAL_COMMENT[1]:
+            described.append("general-comment-help")
+        attrs = {"aria-describedby": " ".join(described) or None}
+        if self.limit:
+            attrs["data-limit"] = self.limit
+        if self.error:
+            attrs["aria-invalid"] = "true"
+        attrs.update(_KIND_ATTRS.get(self.kind, {}))
+        return attributes(attrs)
+
 
 @dataclass(frozen=True)
 class PreviousAnswer:
@@ -67,6 +104,7 @@ class PreviousAnswer:
     policy_name: str
     policy_year: int | None
     values: dict  # the form's field values to copy (the option only if still offered)
+    heading: str = ""
 
     @property
     def values_json(self) -> str:
@@ -87,6 +125,8 @@ class ItemView:
     history_count: int
     history_url: str
     prefilled: bool
+    history_text: str = ""
+    group_label: str = ""
 
     @property
     def anchor(self) -> str:
@@ -95,6 +135,10 @@ class ItemView:
     @property
     def option_name(self) -> str:
         return f"{self.code}-option_code"
+
+    @property
+    def choices_html(self) -> str:
+        return radio_choices(self)
 
     @property
     def answered(self) -> bool:
@@ -151,6 +195,7 @@ class QuestionnairePage:
     problems: list[Problem] = field(default_factory=list)
     conflicts: list[tuple[str, str, ConflictView]] = field(default_factory=list)
     prefilled: bool = False
+    texts: dict = field(default_factory=lambda: _page_texts())
     year_min: int = EARLIEST_POLICY_YEAR
     year_max: int = field(default_factory=latest_policy_year)
 
@@ -169,6 +214,15 @@ class QuestionnairePage:
     @property
     def unsaved(self) -> bool:
         return bool(self.problems or self.conflicts or self.prefilled)
+
+
+def _page_texts() -> dict[str, str]:
+    """Words repeated at every item, translated once per page rather than once per item."""
+    return {
+        "copied": _("Copied from the previous round: review, then save"),
+        "not_answered": _("not answered"),
+        "use_previous": _("Use this answer"),
+    }
 
 
 def item_name(item) -> str:
@@ -211,6 +265,7 @@ def _previous_answers(previous: Submission | None, items) -> dict[str, PreviousA
     items_by_code = {item.code: item for item in items}
     found = {}
     name = previous.round.display_name
+    heading = _("Previous round, %(name)s:") % {"name": name}
     for row in previous.answers.values("item__code", *ANSWER_FIELDS):
         item = items_by_code.get(row["item__code"])
         if item is None:
@@ -219,6 +274,7 @@ def _previous_answers(previous: Submission | None, items) -> dict[str, PreviousA
         if not label_among_options(item, values["option_code"]):
             values["option_code"] = ""  # no longer offered: not copied
         found[item.code] = PreviousAnswer(
+            heading=heading,
             round_name=name,
             label=label_among_options(item, row["option_code"]),
             policy_name=row["policy_name"],
@@ -306,7 +362,9 @@ def questionnaire_page(
                 items=[],
             )
         domains[domain.number].items.append(view)
-    general = _input(GENERAL_COMMENT, values, errors, conflict_views, kind="textarea")
+    general = replace(
+        _input(GENERAL_COMMENT, values, errors, conflict_views, kind="textarea"), rows=4
+    )
     if general.error:
         problems.append(Problem(general.id, "", general.label, general.error))
     listed_conflicts = []
@@ -332,6 +390,16 @@ _COLUMNS = {
 }
 
 
+_KIND_ATTRS = {
+    "year": {"inputmode": "numeric", "autocomplete": "off"},
+    "url": {"inputmode": "url", "placeholder": "https://"},
+}
+
+
+def _limit_text(limit: int | None) -> str:
+    return _("Up to %(limit)s characters.") % {"limit": limit} if limit else ""
+
+
 def _input(key, values, errors, conflicts, *, kind="text") -> InputField:
     name = input_name(key)
     return InputField(
@@ -344,6 +412,7 @@ def _input(key, values, errors, conflicts, *, kind="text") -> InputField:
         error=errors.get(key, ""),
         conflict=conflicts.get(key),
         column=_COLUMNS.get(key[1], "col-12"),
+        limit_text=_limit_text(LIMITS.get(key[1])),
     )
 
 
@@ -370,6 +439,11 @@ def _item_view(item, values, errors, conflicts, **extra) -> ItemView:
             _input((code, name), values, errors, conflicts, kind=_KINDS.get(name, "text"))
             for name in ANSWER_FIELDS[1:]
         ],
+        group_label=_("Item %(code)s") % {"code": code},
+        history_text=ngettext(
+            "History (%(counter)s change)", "History (%(counter)s changes)", extra["history_count"]
+        )
+        % {"counter": extra["history_count"]},
         **extra,
     )
 
