@@ -22,6 +22,14 @@ from tests.scoring.factories import (
 pytestmark = pytest.mark.django_db(transaction=True)
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    """axe-core is injected as an inline script by the test, which the app's CSP rightly blocks."""
+    return {**browser_context_args, "bypass_csp": True}
+
+
 WCAG_A_AND_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 BLOCKING_IMPACTS = {"serious", "critical"}
 LANGUAGES = ["en", "fr", "es"]
@@ -236,7 +244,7 @@ def test_arrow_keys_on_the_language_selector_change_nothing_until_asked(page: Pa
     expect(selector).to_have_value("es")
     page.get_by_role("button", name="Change (Language)").click()
     expect(page.locator("html")).to_have_attribute("lang", "es")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Bienvenid")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("bienvenida")
 
 
 def test_keyboard_focus_is_outlined_on_every_control_of_the_home_page(
