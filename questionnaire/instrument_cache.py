@@ -8,9 +8,13 @@ servers pick up a corrected translation when their copy expires.
 
 import threading
 import time
+from dataclasses import dataclass
+from functools import lru_cache
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.utils import translation
+from django.utils.text import Truncator
 
 from .models import Domain, Item, QuestionnaireVersion, ResponseOption, ResponseSet
 
@@ -32,10 +36,14 @@ def _load(version) -> tuple:
     return tuple(items)
 
 
+def _key(version) -> tuple:
+    # created_at tells a version apart from another one that reused its primary key.
+    return (version.pk, version.created_at)
+
+
 def version_items(version) -> tuple:
     """The version's items in order, each with ``.domain`` and ``.options``; shared, read-only."""
-    # created_at tells a version apart from another one that reused its primary key.
-    key = (version.pk, version.created_at)
+    key = _key(version)
     now = time.monotonic()
     with _lock:
         cached = _versions.get(key)
@@ -50,6 +58,7 @@ def version_items(version) -> tuple:
 def clear() -> None:
     with _lock:
         _versions.clear()
+    item_texts.cache_clear()
 
 
 @receiver(post_save)
@@ -57,6 +66,37 @@ def clear() -> None:
 def _instrument_changed(sender, **kwargs):
     if sender in (QuestionnaireVersion, Domain, Item, ResponseSet, ResponseOption):
         clear()
+
+
+@dataclass(frozen=True)
+class ItemTexts:
+    """An item's words in one language: its text, its short name and its answers' labels."""
+
+    text: str
+    name: str
+    labels: dict[str, str]
+
+
+@lru_cache(maxsize=32)
+def item_texts(items: tuple, loaded_until: float, language: str) -> dict[str, ItemTexts]:
+    """Every item's words in ``language``, worked out once per loaded copy of the version."""
+    with translation.override(language):
+        return {
+            item.code: ItemTexts(
+                text=item.display_text,
+                name=f"{item.code}. {Truncator(item.display_text).words(8)}",
+                labels={o.code: o.display_label for o in item.options},
+            )
+            for item in items
+        }
+
+
+def version_texts(version) -> dict[str, ItemTexts]:
+    """The words of the version's items in the active language (see ``item_texts``)."""
+    items = version_items(version)
+    with _lock:
+        loaded_until = _versions[_key(version)][0]
+    return item_texts(items, loaded_until, translation.get_language() or "en")
 
 
 def label_among_options(item, code: str) -> str:

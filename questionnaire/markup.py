@@ -9,6 +9,7 @@ structure; only these repeated controls are built here.
 
 from html import escape
 
+from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 
@@ -56,3 +57,17 @@ def radio_choices(item) -> SafeString:
             f'<label class="form-check-label" for="{choice.id}">{escape(choice.label)}</label></div>'
         )
     return mark_safe("".join(html))  # noqa: S308 - every value above is escaped
+
+
+def field_block(field) -> SafeString:
+    """One field in its column, with the choice to make when a colleague changed it meanwhile."""
+    conflict = (
+        render_to_string("questionnaire/includes/conflict.html", {"conflict": field.conflict})
+        if field.conflict
+        else ""
+    )
+    return mark_safe(f'<div class="{field.column} mb-1">{field.html}{conflict}</div>')  # noqa: S308
+
+
+def field_blocks(fields) -> SafeString:
+    return mark_safe("".join(field_block(field) for field in fields))  # noqa: S308

@@ -8,15 +8,15 @@ only loop over these declared fields; nothing is attached to model objects.
 import json
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import lru_cache
 
 from django.urls import reverse
-from django.utils.text import Truncator
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from .forms import EARLIEST_POLICY_YEAR, LABELS, LIMITS, input_name, latest_policy_year
-from .instrument_cache import label_among_options, version_items
-from .markup import attributes, radio_choices, text_control
+from .instrument_cache import label_among_options, version_items, version_texts
+from .markup import attributes, field_block, field_blocks, radio_choices, text_control
 from .models import Answer, Submission
 from .selectors import previous_validated_submission
 from .services.answers import ANSWER_FIELDS, GENERAL_COMMENT, Conflict, FieldKey, as_text
@@ -59,6 +59,10 @@ class InputField:
     @property
     def html(self) -> str:
         return text_control(self)
+
+    @property
+    def block_html(self) -> str:
+        return field_block(self)
 
     @property
     def error_id(self) -> str:
@@ -139,6 +143,10 @@ class ItemView:
     @property
     def choices_html(self) -> str:
         return radio_choices(self)
+
+    @property
+    def evidence_html(self) -> str:
+        return field_blocks(self.evidence)
 
     @property
     def answered(self) -> bool:
@@ -225,15 +233,16 @@ def _page_texts() -> dict[str, str]:
     }
 
 
-def item_name(item) -> str:
-    return f"{item.code}. {Truncator(item.display_text).words(8)}"
-
-
 def shown_text(item, name: str, value: str) -> str:
     """How a field's value is shown to people: an answer by its label, never by its code."""
     if name == "option_code" and item is not None:
         return label_among_options(item, value)
     return value
+
+
+def item_name(item) -> str:
+    """The item's code and the first words of its text, to name it in lists and messages."""
+    return version_texts(item.version)[item.code].name
 
 
 def saved_values(
@@ -340,9 +349,11 @@ def questionnaire_page(
     history_base = _history_url(round, country, "ITEM")
     domains: dict[int, DomainView] = {}
     problems: list[Problem] = []
+    texts = version_texts(round.version)
     for item in items:
         view = _item_view(
             item,
+            texts[item.code],
             values,
             errors,
             conflict_views,
@@ -396,43 +407,48 @@ _KIND_ATTRS = {
 }
 
 
-def _limit_text(limit: int | None) -> str:
-    return _("Up to %(limit)s characters.") % {"limit": limit} if limit else ""
+@lru_cache(maxsize=64)
+def _field_texts(name: str, language: str) -> tuple[str, str]:
+    """A field's label and limit, translated once per process and language (150 fields a page)."""
+    limit = LIMITS.get(name)
+    limit_text = _("Up to %(limit)s characters.") % {"limit": limit} if limit else ""
+    return str(LABELS[name]), limit_text
 
 
 def _input(key, values, errors, conflicts, *, kind="text") -> InputField:
     name = input_name(key)
+    label, limit_text = _field_texts(key[1], get_language())
     return InputField(
         name=name,
         id=f"id_{name}",
-        label=str(LABELS[key[1]]),
+        label=label,
         value=values[key],
         kind=kind,
         limit=LIMITS.get(key[1]),
         error=errors.get(key, ""),
         conflict=conflicts.get(key),
         column=_COLUMNS.get(key[1], "col-12"),
-        limit_text=_limit_text(LIMITS.get(key[1])),
+        limit_text=limit_text,
     )
 
 
-def _item_view(item, values, errors, conflicts, **extra) -> ItemView:
+def _item_view(item, texts, values, errors, conflicts, **extra) -> ItemView:
     code = item.code
     chosen = values[(code, "option_code")]
     return ItemView(
         code=code,
-        text=item.display_text,
-        name=item_name(item),
+        text=texts.text,
+        name=texts.name,
         choices=[
             Choice(
                 value=o.code,
-                label=o.display_label,
+                label=texts.labels[o.code],
                 checked=o.code == chosen,
                 id=f"id_{code}-option_code_{i}",
             )
             for i, o in enumerate(item.options)
         ],
-        answer_label=label_among_options(item, chosen),
+        answer_label=texts.labels.get(chosen, ""),
         option_error=errors.get((code, "option_code"), ""),
         option_conflict=conflicts.get((code, "option_code")),
         evidence=[
