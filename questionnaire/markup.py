@@ -61,13 +61,60 @@ def radio_choices(item) -> SafeString:
 
 def field_block(field) -> SafeString:
     """One field in its column, with the choice to make when a colleague changed it meanwhile."""
-    conflict = (
-        render_to_string("questionnaire/includes/conflict.html", {"conflict": field.conflict})
-        if field.conflict
-        else ""
+    return mark_safe(  # noqa: S308 - built from escaped parts
+        f'<div class="{field.column} mb-1">{text_control(field)}{_conflict(field.conflict)}</div>'
     )
-    return mark_safe(f'<div class="{field.column} mb-1">{field.html}{conflict}</div>')  # noqa: S308
 
 
 def field_blocks(fields) -> SafeString:
     return mark_safe("".join(field_block(field) for field in fields))  # noqa: S308
+
+
+def _conflict(conflict) -> str:
+    if conflict is None:
+        return ""
+    return render_to_string("questionnaire/includes/conflict.html", {"conflict": conflict})
+
+
+def _previous(item, words: dict) -> str:
+    previous = item.previous
+    if previous is None:
+        return ""
+    evidence = f" — {escape(previous.policy_name)}" if previous.policy_name else ""
+    if previous.policy_year:
+        evidence += f" ({previous.policy_year})"
+    return (
+        f'<span class="previous-answer">{escape(previous.heading)} '
+        f"<strong>{escape(previous.label or words['not_answered'])}</strong>{evidence}</span>"
+        f'<button type="button" class="btn btn-link btn-sm p-0 d-none" '
+        f'data-use-previous="{escape(previous.values_json)}" data-item-code="{item.code}">'
+        f"{escape(words['use_previous'])}</button>"
+    )
+
+
+def item_card(item, words: dict) -> SafeString:
+    """One item of the form: its answer as a radio group, its evidence, the previous round."""
+    anchor = item.anchor
+    border = " border-danger" if item.has_errors else ""
+    copied = (
+        f'<p class="mb-2"><span class="badge text-bg-warning">{escape(words["copied"])}</span></p>'
+        if item.prefilled
+        else ""
+    )
+    described = f' aria-describedby="{anchor}-error"' if item.option_error else ""
+    option_error = (
+        f'<p class="invalid-feedback d-block mb-0" id="{anchor}-error">{escape(item.option_error)}</p>'
+        if item.option_error
+        else ""
+    )
+    return mark_safe(  # noqa: S308 - every value below is escaped or built by this module
+        f'<div class="card mb-3 questionnaire-item{border}" id="{anchor}" data-item="{item.code}" '
+        f'role="group" aria-label="{escape(item.group_label)}"><div class="card-body pb-2">{copied}'
+        f'<div class="row"><div class="col-lg-5"><fieldset class="mb-3"{described}>'
+        f'<legend class="item-legend">{item.code}. {escape(item.text)}</legend>'
+        f"{radio_choices(item)}{option_error}</fieldset>{_conflict(item.option_conflict)}</div>"
+        f'<div class="col-lg-7"><div class="row g-2">{field_blocks(item.evidence)}</div></div></div>'
+        f'<div class="small text-body-secondary d-flex flex-wrap gap-3 align-items-center">'
+        f'{_previous(item, words)}<a href="{escape(item.history_url)}">{escape(item.history_text)}</a>'
+        f"</div></div></div>"
+    )

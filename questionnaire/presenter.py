@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from .forms import EARLIEST_POLICY_YEAR, LABELS, LIMITS, input_name, latest_policy_year
 from .instrument_cache import label_among_options, version_items, version_texts
-from .markup import attributes, field_block, field_blocks, radio_choices, text_control
+from .markup import attributes, field_block, item_card, text_control
 from .models import Answer, Submission
 from .selectors import previous_validated_submission
 from .services.answers import ANSWER_FIELDS, GENERAL_COMMENT, Conflict, FieldKey, as_text
@@ -131,6 +131,7 @@ class ItemView:
     prefilled: bool
     history_text: str = ""
     group_label: str = ""
+    words: dict = field(default_factory=dict)  # words repeated at every item (_page_texts)
 
     @property
     def anchor(self) -> str:
@@ -141,12 +142,8 @@ class ItemView:
         return f"{self.code}-option_code"
 
     @property
-    def choices_html(self) -> str:
-        return radio_choices(self)
-
-    @property
-    def evidence_html(self) -> str:
-        return field_blocks(self.evidence)
+    def html(self) -> str:
+        return item_card(self, self.words)
 
     @property
     def answered(self) -> bool:
@@ -203,7 +200,6 @@ class QuestionnairePage:
     problems: list[Problem] = field(default_factory=list)
     conflicts: list[tuple[str, str, ConflictView]] = field(default_factory=list)
     prefilled: bool = False
-    texts: dict = field(default_factory=lambda: _page_texts())
     year_min: int = EARLIEST_POLICY_YEAR
     year_max: int = field(default_factory=latest_policy_year)
 
@@ -350,6 +346,7 @@ def questionnaire_page(
     domains: dict[int, DomainView] = {}
     problems: list[Problem] = []
     texts = version_texts(round.version)
+    words = _page_texts()
     for item in items:
         view = _item_view(
             item,
@@ -361,6 +358,7 @@ def questionnaire_page(
             history_count=counts.get(item.code, 0),
             history_url=history_base.replace("/ITEM/", f"/{item.code}/"),
             prefilled=item.code in prefilled,
+            words=words,
         )
         problems.extend(_problems_of(view, errors))
         domain = item.domain
