@@ -83,7 +83,7 @@ def _questionnaire(request, round_code: str, iso3: str) -> Questionnaire:
     user = request.user
     submission = visible_submission(
         user,
-        with_previous_marker(Submission.objects.select_related("round", "country")),
+        with_previous_marker(Submission.objects.select_related("round__version", "country")),
         round__code=round_code,
         country__iso3=iso3.upper(),
     )
