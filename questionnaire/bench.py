@@ -31,6 +31,7 @@ from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import Client, override_settings
@@ -70,8 +71,42 @@ def bare_view(request):
     return HttpResponse("ok")
 
 
+# The least work a cached questionnaire page can be: the same session and user lookup, one query
+# finding the submission, its revision and the previous round's marker for a focal point of the
+# country, one cache read of the page as HTML, and that HTML sent back (no template at all).
+_MINIMAL_PAGE_SQL = """
+SELECT s.id, s.revision, s.state,
+       (SELECT p.id FROM questionnaire_submission p
+          JOIN questionnaire_round pr ON pr.id = p.round_id
+         WHERE p.country_id = s.country_id AND p.state = 'validated'
+           AND pr.reference_year < r.reference_year
+         ORDER BY pr.reference_year DESC LIMIT 1)
+  FROM questionnaire_submission s
+  JOIN questionnaire_round r ON r.id = s.round_id
+  JOIN geography_country c ON c.id = s.country_id
+ WHERE r.code = %s AND c.iso3 = %s
+   AND EXISTS (SELECT 1 FROM accounts_user_countries uc
+                WHERE uc.user_id = %s AND uc.country_id = s.country_id)
+"""
+
+
+@login_required
+def minimal_cached_page(request, round_code, iso3):
+    with connection.cursor() as cursor:
+        cursor.execute(_MINIMAL_PAGE_SQL, [round_code, iso3, request.user.pk])
+        row = cursor.fetchone()
+    page = cache.get(f"bench:minimal-page:{row}")
+    if page is None:
+        page = MINIMAL_PAGE["html"]
+        cache.set(f"bench:minimal-page:{row}", page)
+    return HttpResponse(page)
+
+
+MINIMAL_PAGE = {"html": ""}
+
 urlpatterns = [
     path("bench/bare/", bare_view),
+    path("bench/minimal-page/<slug:round_code>/<str:iso3>/", minimal_cached_page),
     path(
         "bench/minimal/rounds/<slug:round_code>/countries/<str:iso3>/questionnaire/save/",
         minimal_draft_save,
@@ -270,7 +305,22 @@ def _measure(countries: list[Country], previous_ids: list[int]) -> list[Result]:
         def save_kenya():
             pending["body"] = kenya.body(form)
 
+        MINIMAL_PAGE["html"] = kenya.get()
+
+        def minimal_page():
+            response = client.get(f"/bench/minimal-page/{OPEN_ROUND}/KEN/")
+            assert len(response.content) > 10_000, response.status_code
+
         results = [
+            compare(
+                "questionnaire.page_get_cached_floor",
+                minimal_page,
+                bare,
+                target=3.0,
+                baseline_name=BARE,
+                note="the least a cached page can do (one SQL query, one cache read, the same "
+                "HTML, no template): the floor of questionnaire.page_get_cached",
+            ),
             compare(
                 "questionnaire.page_get_cached",
                 kenya.get,
