@@ -1,5 +1,6 @@
 """People who use policyindex, their role and what they are assigned to."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
@@ -36,6 +37,14 @@ class User(AbstractUser):
         related_name="analysts",
         verbose_name=_("regions (analyst)"),
         help_text=_("Leave empty for an analyst who reviews every country."),
+    )
+
+    preferred_language = models.CharField(
+        _("preferred language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_("The language of the e-mails this person receives."),
     )
 
     objects = UserManager()

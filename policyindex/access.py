@@ -90,7 +90,11 @@ def can_start_submission(user, *, round: Round, country: Country) -> bool:
 
 
 def edit_refusal_reason(
-    user, submission: Submission, *, today: datetime.date | None = None
+    user,
+    submission: Submission,
+    *,
+    today: datetime.date | None = None,
+    on_behalf: bool = False,
 ) -> str | None:
     """None when the user may change the submission's answers now; otherwise why not, for the page.
 
@@ -109,26 +113,116 @@ def edit_refusal_reason(
         }
     if submission.state == Submission.State.VALIDATED:
         return _("This questionnaire was validated: its answers are final for this round.")
+    if submission.state == Submission.State.RETURNED and submission.round.state in (
+        Round.State.OPEN,
+        Round.State.CLOSED,
+    ):
+        # Returned answers are corrected after the closing date too, until publication.
+        who_refuses = questionnaire_refusal_reason(
+            user,
+            round=submission.round,
+            country=submission.country,
+            today=today,
+            on_behalf=on_behalf,
+            ignore_dates=True,
+        )
+        return who_refuses
     return questionnaire_refusal_reason(
-        user, round=submission.round, country=submission.country, today=today
+        user,
+        round=submission.round,
+        country=submission.country,
+        today=today,
+        on_behalf=on_behalf,
     )
 
 
+def country_closes_on(round: Round, country: Country) -> datetime.date:
+    """The round's closing date for the country: the newest extension granted to it, if any."""
+    from review.models import DeadlineExtension
+
+    extension = (
+        DeadlineExtension.objects.filter(round=round, country=country)
+        .order_by("-granted_at", "-pk")
+        .values_list("closes_on", flat=True)
+        .first()
+    )
+    return max(extension, round.closes_on) if extension else round.closes_on
+
+
+def round_accepts_answers_from(
+    round: Round, country: Country, today: datetime.date | None = None
+) -> bool:
+    """Whether the round is open for this country today, counting an extension of its deadline."""
+    today = today or timezone.localdate()
+    if round.accepts_answers(today):
+        return True
+    # Only a country past the round's closing date can have an extension: no query otherwise.
+    if round.state != Round.State.OPEN or today < round.opens_on or today <= round.closes_on:
+        return False
+    return today <= country_closes_on(round, country)
+
+
 def questionnaire_refusal_reason(
-    user, *, round: Round, country: Country, today: datetime.date | None = None
+    user,
+    *,
+    round: Round,
+    country: Country,
+    today: datetime.date | None = None,
+    on_behalf: bool = False,
+    ignore_dates: bool = False,
 ) -> str | None:
-    """Why the user may not answer the country's questionnaire for the round now; None if they may."""
-    if not is_focal_point_for(user, country):
+    """Why the user may not answer the country's questionnaire for the round now; None if they may.
+
+    ``on_behalf``: an analyst with the country in scope enters answers the country sent on paper or
+    by e-mail."""
+    if on_behalf:
+        if not is_analyst_for(user, country):
+            return _("Only an analyst with %(country)s in scope can enter its answers.") % {
+                "country": country.display_name
+            }
+    elif not is_focal_point_for(user, country):
         return _(
             "You can read this questionnaire; only a focal point of %(country)s can change it."
         ) % {"country": country.display_name}
-    if not round.accepts_answers(today):
+    if ignore_dates:
+        return None
+    if not round_accepts_answers_from(round, country, today):
         if round.is_past_closing(today):
             return _("The round closed on %(date)s: answers can no longer be changed.") % {
-                "date": date_format(round.closes_on, "DATE_FORMAT")
+                "date": date_format(country_closes_on(round, country), "DATE_FORMAT")
             }
         return _("This round does not accept answers at the moment.")
     return None
+
+
+def is_analyst_for(user, country: Country) -> bool:
+    """An analyst whose scope includes the country."""
+    if not (user.is_authenticated and user.is_active and user.is_analyst):
+        return False
+    return countries_visible_to(user).filter(pk=country.pk).exists()
+
+
+def acts_as(user, who: str, country: Country | None = None) -> bool:
+    """Whether the user is ``who`` of the transition table for the country."""
+    if who == "focal_point":
+        return country is not None and is_focal_point_for(user, country)
+    if who == "analyst":
+        return country is not None and is_analyst_for(user, country)
+    if who == "administrator":
+        return user.is_authenticated and user.is_active and user.is_administrator
+    return False
+
+
+def may_raise_queries(user, country: Country) -> bool:
+    return is_analyst_for(user, country)
+
+
+def may_answer_queries(user, country: Country) -> bool:
+    return is_focal_point_for(user, country)
+
+
+def can_manage_rounds(user) -> bool:
+    return user.is_authenticated and user.is_active and user.is_administrator
 
 
 def can_view_round_aggregates(user, round_) -> bool:

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "questionnaire",
     "scoring",
     "fixtures",
+    "review",
     "policyindex",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "csp",
+    "django_filters",
 ]
 
 MIDDLEWARE = [

@@ -31,4 +31,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("questionnaire.urls")),
     path("", include("scoring.urls")),
+    path("", include("review.urls")),
 ]

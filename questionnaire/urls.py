@@ -12,7 +12,6 @@ urlpatterns = [
     path(f"{QUESTIONNAIRE}previous/", views.start_from_previous, name="start_from_previous"),
     path(f"{QUESTIONNAIRE}save/", views.save, name="save"),
     path(f"{QUESTIONNAIRE}submit/", views.submit_for_review, name="submit"),
-    path(f"{QUESTIONNAIRE}submit/confirm/", views.confirm_submission, name="confirm_submission"),
     path(
         f"{QUESTIONNAIRE}items/<str:item_code>/history/",
         views.item_history,

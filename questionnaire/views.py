@@ -34,11 +34,8 @@ from .selectors import (
 )
 from .selectors import item_history as item_history_rows
 from .services.answers import (
-    ChangedSinceConfirmation,
-    IncompleteSubmission,
     NotEditable,
     save_draft,
-    submit,
     unanswered_items,
 )
 
@@ -64,14 +61,22 @@ class Questionnaire:
     country: object
     submission: Submission | None
     refusal: str | None
+    # An analyst entering answers the country sent on paper or by e-mail.
+    on_behalf: bool = False
 
     @property
     def context(self) -> dict:
-        return {"round": self.round, "country": self.country, "submission": self.submission}
+        return {
+            "round": self.round,
+            "country": self.country,
+            "submission": self.submission,
+            "on_behalf": self.on_behalf,
+        }
 
     @property
     def url(self) -> str:
-        return reverse("questionnaire:fill", args=[self.round.code, self.country.iso3])
+        url = reverse("questionnaire:fill", args=[self.round.code, self.country.iso3])
+        return f"{url}?on_behalf=1" if self.on_behalf else url
 
     @property
     def revision(self) -> int:
@@ -81,6 +86,10 @@ class Questionnaire:
 def _questionnaire(request, round_code: str, iso3: str) -> Questionnaire:
     """What the URL names, if the user may see it (404 otherwise), and why they may not change it."""
     user = request.user
+    on_behalf = user.is_analyst and "1" in (
+        request.GET.get("on_behalf"),
+        request.POST.get("on_behalf"),
+    )
     submission = visible_submission(
         user,
         with_previous_marker(Submission.objects.select_related("round__version", "country")),
@@ -89,13 +98,16 @@ def _questionnaire(request, round_code: str, iso3: str) -> Questionnaire:
     )
     if submission is not None:
         return Questionnaire(
-            submission.round, submission.country, submission, edit_refusal_reason(user, submission)
+            submission.round,
+            submission.country,
+            submission,
+            edit_refusal_reason(user, submission, on_behalf=on_behalf),
+            on_behalf,
         )
     country = visible_country_or_404(user, iso3=iso3.upper())
     round_ = get_object_or_404(Round.objects.select_related("version"), code=round_code)
-    return Questionnaire(
-        round_, country, None, questionnaire_refusal_reason(user, round=round_, country=country)
-    )
+    refusal = questionnaire_refusal_reason(user, round=round_, country=country, on_behalf=on_behalf)
+    return Questionnaire(round_, country, None, refusal, on_behalf)
 
 
 def _refused(request, message: str, *, status: int = 403, questionnaire=None):
@@ -212,6 +224,7 @@ def _merge_posted(request, round_code: str, iso3: str):
             base_revision=posted.base_revision,
             entries=posted.entries,
             keep_theirs=posted.keep_theirs,
+            on_behalf=questionnaire.on_behalf,
         )
     except NotEditable as refusal:
         questionnaire.refusal = refusal.message
@@ -321,53 +334,6 @@ def submit_for_review(request, round_code: str, iso3: str):
             "saved_now": bool(outcome.changed),
         },
     )
-
-
-@require_POST
-@login_required
-def confirm_submission(request, round_code: str, iso3: str):
-    questionnaire = _questionnaire(request, round_code, iso3)
-    submission = questionnaire.submission
-    if submission is None or questionnaire.refusal:
-        if submission is None:
-            return _refused(
-                request, _("There is nothing to submit yet."), questionnaire=questionnaire
-            )
-        messages.error(
-            request,
-            translate_when_shown(
-                gettext_lazy("Not submitted. %(reason)s"), reason=questionnaire.refusal
-            ),
-        )
-        return _read_only(request, questionnaire, status=403)
-    if request.POST.get("submission") != str(submission.pk):
-        return _refused(
-            request,
-            _("This form was sent for another questionnaire; nothing was saved."),
-            questionnaire=questionnaire,
-        )
-    try:
-        submit(
-            submission=submission,
-            by=request.user,
-            confirmed_revision=int(request.POST.get("revision", "-1")),
-        )
-    except ValueError:
-        return _refused(request, _("This form is incomplete; nothing was saved."), status=400)
-    except NotEditable as refusal:
-        questionnaire.refusal = refusal.message
-        return _read_only(request, questionnaire, status=403)
-    except (ChangedSinceConfirmation, IncompleteSubmission) as refusal:
-        messages.error(request, refusal.message)
-        return redirect(questionnaire.url)
-    messages.success(
-        request,
-        gettext_lazy(
-            "Thank you: the questionnaire was submitted. Its answers are now frozen while the "
-            "analysts review them."
-        ),
-    )
-    return redirect(questionnaire.url)
 
 
 # --- History -------------------------------------------------------------------------------------

@@ -14,7 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from geography.models import Country, Region
 from questionnaire.models import Round, Submission
 from scoring import engine
-from scoring.models import DomainScore, PublishedResult, ResultImport, ScoreRecord
+from scoring.models import (
+    DomainScore,
+    PublishedResult,
+    Release,
+    ReleaseResult,
+    ResultImport,
+    ScoreRecord,
+)
 from scoring.models.choices import BREAKDOWNS, DOMAIN_BREAKDOWNS, OVERALL, Category
 from scoring.rule_labels import threshold_rule_label
 
@@ -123,17 +130,55 @@ def rounds_counted(round: Round) -> list[Round]:
     return [round, *[r for r in carried if r.pk != round.pk]]
 
 
+def released_country_results(release: Release) -> dict[int, CountryResult]:
+    """Country id to its result as the release froze it (one query)."""
+    grouped: dict[int, dict] = {}
+    rows = ReleaseResult.objects.filter(release=release).values_list(
+        "country_id", "source_round_id", "source", "breakdown", "category", "score_record_id"
+    )
+    for country_id, round_id, source, breakdown, category, record_id in rows:
+        entry = grouped.setdefault(
+            country_id,
+            {"round_id": round_id, "source": source, "record_id": record_id, "categories": {}},
+        )
+        entry["categories"][breakdown] = category
+    return {
+        country_id: CountryResult(country_id=country_id, **entry)
+        for country_id, entry in grouped.items()
+    }
+
+
+def published_release(round: Round) -> Release | None:
+    """The release that public figures of a published round read (its newest); None otherwise."""
+    if round.state != Round.State.PUBLISHED:
+        return None
+    return Release.objects.filter(round=round).order_by("-number").first()
+
+
 def round_country_results(*, round: Round) -> dict[int, CountryResult]:
     """The country series of a round: only the round's own respondents."""
+    release = published_release(round)
+    if release is not None:
+        return {
+            country_id: result
+            for country_id, result in released_country_results(release).items()
+            if result.round_id == round.pk
+        }
     return {
         country_id: result
         for (_round_id, country_id), result in results_for_rounds(rounds=[round]).items()
     }
 
 
-def combined_country_results(*, round: Round) -> tuple[list[Round], dict[int, CountryResult]]:
-    """Each country's latest result among the round and the rounds it carries forward."""
+def combined_country_results(
+    *, round: Round, frozen: bool = True
+) -> tuple[list[Round], dict[int, CountryResult]]:
+    """Each country's latest result among the round and the rounds it carries forward; for a
+    published round (unless ``frozen`` is False), as its release froze them."""
     rounds = rounds_counted(round)
+    release = published_release(round) if frozen else None
+    if release is not None:
+        return rounds, released_country_results(release)
     all_results = results_for_rounds(rounds=rounds)
     combined: dict[int, CountryResult] = {}
     for r in rounds:  # the round itself first, so its own results win
@@ -204,12 +249,12 @@ class RoundAggregates:
         return [(r, counts[r.pk]) for r in self.rounds]
 
 
-def round_aggregates(*, round: Round) -> RoundAggregates:
+def round_aggregates(*, round: Round, frozen: bool = True) -> RoundAggregates:
     """Per region (World, SDG regions, M49 regions, sub-regions and intermediate regions): the
     countries with a result, their count per category and the share meeting or fully meeting,
     overall and per domain. The denominator of each measure is the countries with a result for it.
     A fixed number of queries (six), whatever the number of countries."""
-    rounds, results = combined_country_results(round=round)
+    rounds, results = combined_country_results(round=round, frozen=frozen)
     regions = sorted(Region.objects.all(), key=lambda r: (REGION_KIND_ORDER.index(r.kind), r.m49))
     aggregates = {
         r.pk: RegionAggregate(r, {b: MeasureAggregate() for b in BREAKDOWNS}) for r in regions

@@ -9,6 +9,7 @@ from .instrument import (
 )
 from .rounds import Round
 from .submissions import Answer, Submission, SubmissionEvent
+from .versions import SubmissionVersion, content_fingerprint
 
 __all__ = [
     "Answer",
@@ -21,5 +22,7 @@ __all__ = [
     "Round",
     "Submission",
     "SubmissionEvent",
+    "SubmissionVersion",
+    "content_fingerprint",
     "VersionInUseError",
 ]

@@ -35,6 +35,11 @@ class Round(models.Model):
     state = models.CharField(
         _("state"), max_length=20, choices=State.choices, default=State.PLANNED
     )
+    is_demo = models.BooleanField(
+        _("demo data"),
+        default=False,
+        help_text=_("A round of made-up answers for trying the system; labelled on every page."),
+    )
     carries_forward = models.ManyToManyField(
         "self",
         symmetrical=False,

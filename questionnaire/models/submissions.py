@@ -17,6 +17,7 @@ class Submission(models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned to the country")
         VALIDATED = "validated", _("Validated")
 
     round = models.ForeignKey(
@@ -107,7 +108,9 @@ class SubmissionEvent(AppendOnlyModel):
     class Action(models.TextChoices):
         CREATED = "created", _("Created")
         SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned to the country")
         VALIDATED = "validated", _("Validated")
+        REOPENED = "reopened", _("Reopened")
 
     submission = models.ForeignKey(
         Submission, on_delete=models.PROTECT, related_name="events", verbose_name=_("submission")
@@ -127,6 +130,14 @@ class SubmissionEvent(AppendOnlyModel):
     )
     at = models.DateTimeField(_("at"), auto_now_add=True)
     note = models.TextField(_("note"), blank=True)
+    version = models.ForeignKey(
+        "questionnaire.SubmissionVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("submitted version"),
+    )
 
     class Meta:
         ordering = ["submission", "at", "pk"]

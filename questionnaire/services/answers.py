@@ -20,9 +20,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from policyindex.access import can_start_submission, edit_refusal_reason
+from policyindex.access import edit_refusal_reason, questionnaire_refusal_reason
 from questionnaire.instrument_cache import version_items
-from questionnaire.models import Answer, AnswerChange, Submission, SubmissionEvent
+from questionnaire.models import Answer, AnswerChange, Submission
 
 from .submissions import start_submission
 
@@ -192,7 +192,7 @@ def _merge(
     return to_write, conflicts
 
 
-def _lock(*, round, country, by, create: bool) -> Submission:
+def _lock(*, round, country, by, create: bool, on_behalf: bool = False) -> Submission:
     """The country's submission for the round, row-locked; created by the first save."""
     locked = (
         Submission.objects.select_for_update(of=("self",))
@@ -201,7 +201,10 @@ def _lock(*, round, country, by, create: bool) -> Submission:
         .first()
     )
     if locked is None:
-        if not (create and can_start_submission(by, round=round, country=country)):
+        refusal = questionnaire_refusal_reason(
+            by, round=round, country=country, on_behalf=on_behalf
+        )
+        if not create or refusal:
             raise NotEditable(_("You cannot answer this questionnaire; nothing was saved."))
         start_submission(round=round, country=country, by=by)
         return _lock(round=round, country=country, by=by, create=False)
@@ -221,6 +224,7 @@ def save_draft(
     base_revision: int,
     entries: Mapping[FieldKey, object],
     keep_theirs: Iterable[FieldKey] = (),
+    on_behalf: bool = False,
 ) -> SaveOutcome:
     """Merges the entered fields into the country's submission (created if this is the first save).
 
@@ -228,10 +232,11 @@ def save_draft(
     held; fields absent from it are not touched. ``keep_theirs`` are fields whose conflict the user
     settled by keeping the saved value. Refused (``NotEditable``, nothing saved) when the user may not
     change the submission. A save that changes nothing leaves the revision as it is.
+    ``on_behalf``: an analyst enters answers the country sent on paper or by e-mail.
     """
     with transaction.atomic():
-        submission = _lock(round=round, country=country, by=by, create=True)
-        reason = edit_refusal_reason(by, submission)
+        submission = _lock(round=round, country=country, by=by, create=True, on_behalf=on_behalf)
+        reason = edit_refusal_reason(by, submission, on_behalf=on_behalf)
         if reason:
             raise NotEditable(reason)
         _check_base(submission, base_revision)
@@ -379,47 +384,3 @@ def unanswered_items(submission: Submission) -> list[str]:
         .order_by("item__order")
         .values_list("item__code", flat=True)
     )
-
-
-def submit(*, submission: Submission, by, confirmed_revision: int) -> Submission:
-    """Submits the answers as saved at ``confirmed_revision``, the revision the user confirmed.
-
-    Refused, with nothing changed, when the user may not change the submission, when someone saved
-    after the user was asked to confirm, or when an item is unanswered.
-    """
-    with transaction.atomic():
-        locked = (
-            Submission.objects.select_for_update(of=("self",))
-            .select_related("round__version", "country")
-            .get(pk=submission.pk)
-        )
-        reason = edit_refusal_reason(by, locked)
-        if reason:
-            raise NotEditable(reason)
-        if locked.revision != confirmed_revision:
-            raise ChangedSinceConfirmation(
-                _(
-                    "The questionnaire was saved again after you were asked to confirm; it was "
-                    "not submitted. Check the answers, then submit again."
-                )
-            )
-        missing = unanswered_items(locked)
-        if missing:
-            raise IncompleteSubmission(
-                _("Every item must be answered before submitting; %(count)d are not.")
-                % {"count": len(missing)},
-                missing=missing,
-            )
-        from_state = locked.state
-        locked.state = Submission.State.SUBMITTED
-        locked.submitted_at = timezone.now()
-        locked.updated_by = by
-        locked.save(update_fields=["state", "submitted_at", "updated_by", "updated_at"])
-        SubmissionEvent.objects.create(
-            submission=locked,
-            action=SubmissionEvent.Action.SUBMITTED,
-            from_state=from_state,
-            to_state=locked.state,
-            actor=by,
-        )
-    return locked

@@ -71,6 +71,14 @@ class ScoreRecord(ExactScoreMixin, AppendOnlyModel):
         blank=True,
         verbose_name=_("submission"),
     )
+    submission_version = models.ForeignKey(
+        "questionnaire.SubmissionVersion",
+        on_delete=models.PROTECT,
+        related_name="score_records",
+        null=True,
+        blank=True,
+        verbose_name=_("submitted version"),
+    )
     answers = models.JSONField(
         _("answers"), help_text=_("The frozen item code to option code mapping scored.")
     )

@@ -10,6 +10,7 @@ from questionnaire.models import Round
 from scoring import sdmx
 from scoring.models import PublishedResult, ResultImport
 from scoring.selectors import current_published_values
+from scoring.services.releases import freeze_release
 
 
 @dataclass(frozen=True)
@@ -29,11 +30,14 @@ class ImportOutcome:
 
 
 def import_published_results(
-    *, data: bytes, file_name: str, by=None, reason: str = ""
+    *, data: bytes, file_name: str, by=None, reason: str = "", revise_release: bool = False
 ) -> ImportOutcome:
     """Reads the file and, only if it has no problem at all, records every new or changed value
     with the import it came from. Values equal to the current published ones write nothing; a file
-    that changes nothing writes no import either."""
+    that changes nothing writes no import either.
+
+    A value for a published round is refused unless the import is a reasoned revision of that
+    round's release (``revise_release``); then each such round gets a new release."""
     read = sdmx.read_sdmx_csv(data, series=sdmx.MIGRS)
     problems = list(read.problems)
     countries = dict(
@@ -55,6 +59,19 @@ def import_published_results(
                 )
             if o.year not in rounds:
                 problems.append(sdmx.Problem(o.line, f"no round has the reference year {o.year}"))
+        published = sorted(
+            {r.display_name for r in rounds.values() if r.state == Round.State.PUBLISHED}
+        )
+        if published and not revise_release:
+            problems.append(
+                sdmx.Problem(
+                    None,
+                    f"{', '.join(published)}: published, so its figures are frozen in its "
+                    "release; import again as a revision of the release, with a reason",
+                )
+            )
+        elif published and not reason.strip():
+            problems.append(sdmx.Problem(None, "a revision of a release needs a reason"))
         if problems:
             problems.sort(key=lambda p: (p.line is not None, p.line or 0))
             return ImportOutcome(
@@ -116,4 +133,7 @@ def import_published_results(
         for row in new_rows:
             row.result_import = result_import
         PublishedResult.objects.bulk_create(new_rows)
+        for round_ in {row.round_id: row.round for row in new_rows}.values():
+            if round_.state == Round.State.PUBLISHED:
+                freeze_release(round=round_, by=by, reason=reason)
         return ImportOutcome(result_import=result_import, **outcome)

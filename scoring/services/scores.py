@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from questionnaire.models import Round, Submission
 from scoring import engine
 from scoring.models import DomainScore, ScoreRecord
+from scoring.services.releases import freeze_release, refuse_unless_revision
 
 
 class NotScorableError(Exception):
@@ -71,11 +72,12 @@ def unsaved_domain_scores(*, record: ScoreRecord, result: engine.ScoreResult) ->
     ]
 
 
-def _write_record(*, submission, answers, by, trigger, reason) -> ScoreRecord:
+def _write_record(*, submission, answers, by, trigger, reason, version=None) -> ScoreRecord:
     result = engine.compute_score(answers)
     record = unsaved_record(
         result=result, submission=submission, by=by, trigger=trigger, reason=reason
     )
+    record.submission_version = version
     record.save()
     DomainScore.objects.bulk_create(unsaved_domain_scores(record=record, result=result))
     return record
@@ -87,10 +89,12 @@ def score_validated_submission(
     by,
     reason: str = "",
     trigger: str = ScoreRecord.Trigger.VALIDATION,
+    version=None,
 ) -> ScoringOutcome:
-    """Scores a validated submission and records it, unless its current record already holds
-    these very answers under the current methodology (then that record is returned, nothing is
-    written). Refuses a submission that is not validated."""
+    """Scores a validated submission's submitted version (its latest, unless ``version`` is given)
+    and records it, unless its current record already holds these very answers under the current
+    methodology (then that record is returned, nothing is written). Refuses a submission that is
+    not validated."""
     with transaction.atomic():
         locked = Submission.objects.select_for_update().get(pk=submission.pk)
         if locked.state != Submission.State.VALIDATED:
@@ -98,7 +102,9 @@ def score_validated_submission(
                 _("Only a validated submission is scored; %(submission)s is %(state)s.")
                 % {"submission": locked, "state": locked.get_state_display()}
             )
-        answers = locked.answer_codes()
+        if version is None:
+            version = locked.versions.order_by("-number").first()
+        answers = version.answer_codes() if version is not None else locked.answer_codes()
         fingerprint = engine.answers_fingerprint(answers)
         current = current_record(round=locked.round, country_id=locked.country_id)
         if (
@@ -109,22 +115,38 @@ def score_validated_submission(
         ):
             return ScoringOutcome(record=current, created=False)
         record = _write_record(
-            submission=locked, answers=answers, by=by, trigger=trigger, reason=reason
+            submission=locked,
+            answers=answers,
+            by=by,
+            trigger=trigger,
+            reason=reason,
+            version=version,
         )
         return ScoringOutcome(record=record, created=True)
 
 
-def recompute_scores(*, round: Round, by, reason: str) -> list[ScoringOutcome]:
+def recompute_scores(
+    *, round: Round, by, reason: str, revise_release: bool = False
+) -> list[ScoringOutcome]:
     """Scores every validated submission of the round again (after a methodology fix, say): a new
     record is written beside the old one wherever the result would come from different rules or
-    answers; unchanged ones are left alone."""
+    answers; unchanged ones are left alone.
+
+    A published round's figures are frozen in its release: recomputing it is refused unless it is
+    a revision of the release (``revise_release``), which then freezes a new release with the
+    reason, the earlier one staying readable as superseded."""
     if not reason.strip():
         raise ValueError(_("A recomputation needs a reason."))
-    submissions = Submission.objects.filter(round=round, state=Submission.State.VALIDATED)
     with transaction.atomic():
-        return [
+        locked = Round.objects.select_for_update().get(pk=round.pk)
+        refuse_unless_revision(locked, revise_release=revise_release)
+        submissions = Submission.objects.filter(round=locked, state=Submission.State.VALIDATED)
+        outcomes = [
             score_validated_submission(
                 submission=submission, by=by, reason=reason, trigger=ScoreRecord.Trigger.RECOMPUTE
             )
             for submission in submissions.order_by("pk")
         ]
+        if locked.state == Round.State.PUBLISHED:
+            freeze_release(round=locked, by=by, reason=reason)
+        return outcomes

@@ -313,7 +313,7 @@ def test_submitting_asks_for_confirmation_then_shows_a_read_only_copy_saying_so(
     assert draft.state == Submission.State.DRAFT
 
     confirm = reverse(
-        "questionnaire:confirm_submission", kwargs={"round_code": draft.round.code, "iso3": "KEN"}
+        "review:confirm_submission", kwargs={"round_code": draft.round.code, "iso3": "KEN"}
     )
     response = client.post(
         confirm, {"submission": draft.pk, "revision": draft.revision}, follow=True

@@ -17,6 +17,11 @@ class Command(BaseCommand):
         parser.add_argument("file", help="the SDMX-CSV file")
         parser.add_argument("--by", help="username of the person importing (recorded)")
         parser.add_argument("--reason", default="", help="why the file is imported (recorded)")
+        parser.add_argument(
+            "--revise-release",
+            action="store_true",
+            help="a published round's values change only as a new release: say so, with --reason",
+        )
 
     def handle(self, *args, file, by=None, reason="", **options):
         path = Path(file)
@@ -25,7 +30,13 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"{file}: cannot be read ({error.strerror})") from error
         user = user_named(by)
-        outcome = import_published_results(data=data, file_name=path.name, by=user, reason=reason)
+        outcome = import_published_results(
+            data=data,
+            file_name=path.name,
+            by=user,
+            reason=reason,
+            revise_release=options["revise_release"],
+        )
         if not outcome.ok:
             for problem in outcome.problems:
                 self.stderr.write(f"{path.name}: {problem}")
