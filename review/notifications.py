@@ -170,30 +170,71 @@ def send_mails(ids: Iterable[int]) -> Delivery:
 
 
 def deliver(mails: QuerySet[OutgoingMail]) -> Delivery:
-    """Sends each unsent mail of ``mails``, oldest first, recording every attempt. Never raises:
-    a mail the server refuses is left unsent with the error, for ``send_pending_mail``."""
+    """Sends each unsent mail of ``mails``, oldest first, over one connection, recording every
+    attempt. Never raises: a mail the server refuses is left unsent with the error, for
+    ``send_pending_mail``; a server that cannot be reached is tried once, not once per mail."""
     delivery = Delivery()
     try:
-        connection = get_connection(
-            fail_silently=False, timeout=getattr(settings, "EMAIL_TIMEOUT", None) or DEFAULT_TIMEOUT
-        )
         pending = list(
             mails.filter(sent_at=None).order_by("created_at", "pk").values_list("pk", flat=True)
+        )
+        if not pending:
+            return delivery
+        connection = get_connection(
+            fail_silently=False, timeout=getattr(settings, "EMAIL_TIMEOUT", None) or DEFAULT_TIMEOUT
         )
     except Exception:
         logger.exception("E-mail: could not start sending; the mails stay queued.")
         return delivery
-    for pk in pending:
-        outcome = _deliver_one(pk, connection)
-        if outcome is True:
-            delivery.sent += 1
-        elif outcome is not None:
-            delivery.failed.append(outcome)
+    unreachable = None
+    try:
+        connection.open()
+    except Exception as error:  # a mail server fails in many ways; none may escape
+        unreachable = error
+    try:
+        for pk in pending:
+            outcome = _deliver_one(pk, connection, unreachable)
+            if outcome is True:
+                delivery.sent += 1
+            elif outcome is not None:
+                delivery.failed.append(outcome)
+    finally:
+        _close(connection)
     return delivery
 
 
-def _deliver_one(pk: int, connection) -> OutgoingMail | bool | None:
-    """True when sent; the mail when it was not; None when another run has it or sent it."""
+def _close(connection) -> None:
+    try:
+        connection.close()
+    except Exception:
+        logger.warning("E-mail: the connection to the mail server did not close cleanly.")
+
+
+def _error_text(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"[:2000]
+
+
+def _send(mail: OutgoingMail, connection) -> Exception | None:
+    """Hands the mail to the mail server; the error if it did not take it."""
+    message = EmailMessage(
+        subject=mail.subject,
+        body=mail.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[mail.to_address],
+        connection=connection,
+        headers={"Auto-Submitted": "auto-generated", "Content-Language": mail.language},
+    )
+    try:
+        message.send(fail_silently=False)
+    except Exception as error:  # a mail server fails in many ways; none may escape
+        return error
+    return None
+
+
+def _deliver_one(pk: int, connection, unreachable) -> OutgoingMail | bool | None:
+    """True when sent; the mail when it was not; None when another run has it or sent it.
+
+    ``unreachable``: the error met opening the connection; the mail is recorded as not sent."""
     try:
         with transaction.atomic():
             # The row stays locked while it is sent, so two runs never send one mail twice.
@@ -204,19 +245,10 @@ def _deliver_one(pk: int, connection) -> OutgoingMail | bool | None:
             )
             if mail is None:
                 return None
-            message = EmailMessage(
-                subject=mail.subject,
-                body=mail.body,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[mail.to_address],
-                connection=connection,
-                headers={"Auto-Submitted": "auto-generated", "Content-Language": mail.language},
-            )
             mail.attempts += 1
-            try:
-                message.send(fail_silently=False)
-            except Exception as error:  # a mail server fails in many ways; none may escape
-                mail.last_error = f"{type(error).__name__}: {error}"[:2000]
+            error = unreachable or _send(mail, connection)
+            if error is not None:
+                mail.last_error = _error_text(error)
                 mail.save(update_fields=["attempts", "last_error"])
                 logger.warning(
                     "E-mail %s to %s not sent (attempt %s): %s",
@@ -225,6 +257,9 @@ def _deliver_one(pk: int, connection) -> OutgoingMail | bool | None:
                     mail.attempts,
                     mail.last_error,
                 )
+                if unreachable is None:
+                    # The connection may be broken: the next mail opens a new one.
+                    _close(connection)
                 return mail
             mail.sent_at = timezone.now()
             mail.last_error = ""

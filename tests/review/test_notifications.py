@@ -51,10 +51,13 @@ FRENCH = {
 
 
 class RefusingBackend(BaseEmailBackend):
-    """A mail server that refuses every connection."""
+    """A mail server that refuses every connection (as Django's SMTP backend reports it)."""
+
+    def open(self):
+        raise ConnectionRefusedError(111, "Connection refused")
 
     def send_messages(self, email_messages):
-        raise ConnectionRefusedError(111, "Connection refused")
+        self.open()
 
 
 REFUSING = f"{__name__}.RefusingBackend"
