@@ -163,6 +163,25 @@ def test_a_submission_is_announced_to_the_analysts_with_the_country_in_scope(
     assert OutgoingMail.objects.get(to_address=sent_to("ana").to[0]).language == "es"
 
 
+def test_nobody_is_told_of_their_own_action(people, draft, django_capture_on_commit_callbacks):
+    answer_all(draft)
+    draft.refresh_from_db()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        submission_submit(
+            submission=draft,
+            by=people["ana"],
+            confirmed_revision=draft.revision,
+            on_behalf=True,
+            source="The questionnaire the ministry posted on 2 May",
+        )
+
+    assert set(sent_to()) == {"ibrahima"}
+    body = sent_to("ibrahima").body
+    assert "were entered on the country's behalf and submitted for review" in body
+    assert "Source: The questionnaire the ministry posted on 2 May" in body
+
+
 def test_nothing_is_sent_before_the_action_commits(
     people, draft, django_capture_on_commit_callbacks
 ):
