@@ -87,3 +87,45 @@ class PasswordResetRequest(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.email} {self.requested_at:%Y-%m-%d %H:%M}"
+
+
+class UserChange(AppendOnlyModel):
+    """One change of someone's role, assignments, activation or language, or an invitation sent
+    to them: who made it and when, with the value before and after, as text."""
+
+    class Field(models.TextChoices):
+        ROLE = "role", _("role")
+        COUNTRIES = "countries", _("countries")
+        REGIONS = "regions", _("regions")
+        IS_ACTIVE = "is_active", _("active")
+        INVITED = "invited", _("invitation")
+        PREFERRED_LANGUAGE = "preferred_language", _("preferred language")
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        related_name="changes",
+        verbose_name=_("person"),
+    )
+    changed_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+        help_text=_("Empty when the system made the change."),
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True, db_index=True)
+    field = models.CharField(_("what changed"), max_length=20, choices=Field.choices)
+    old_value = models.TextField(_("before"), blank=True)
+    new_value = models.TextField(_("after"), blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("change of a person")
+        verbose_name_plural = _("changes of people")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.field} {self.changed_at:%Y-%m-%d %H:%M}"
