@@ -266,7 +266,7 @@ class UserAdmin(DjangoUserAdmin):
         if request.method == "POST" and "confirm" in request.POST:
             confirm = ImportConfirmForm(request.POST, by=request.user)
             if not confirm.is_valid():
-                upload.add_error(None, confirm.errors["data"])
+                context["errors"] = confirm.errors["data"]
                 return self._import_page(request, context, upload=upload, status=400)
             filename, content = confirm.cleaned_data["data"]
             try:
@@ -277,15 +277,13 @@ class UserAdmin(DjangoUserAdmin):
                     site_url=site_url(request),
                 )
             except bulk_import.ImportFileError as error:
-                upload.add_error(None, str(error))
+                context["errors"] = [str(error)]
                 return self._import_page(request, context, upload=upload, status=400)
             except bulk_import.ImportRefused as refused:
-                context.update(plan=refused.plan, filename=filename)
-                upload.add_error(None, str(refused))
+                context.update(plan=refused.plan, filename=filename, errors=[str(refused)])
                 return self._import_page(request, context, upload=upload, status=409)
             except ValidationError as error:
-                for message in error.messages:
-                    upload.add_error(None, message)
+                context["errors"] = error.messages
                 return self._import_page(request, context, upload=upload, status=409)
             self.message_user(
                 request,
