@@ -2,7 +2,6 @@
 ``accounts.services`` so every change of role, assignments, activation or language is recorded,
 deactivated with a reason, and imported in bulk from a file after a dry run."""
 
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -25,7 +24,7 @@ from .forms import (
     InviteForm,
     ManagedUserChangeForm,
 )
-from .models import PasswordResetRequest, User, UserChange
+from .models import LANGUAGE_CHOICES, PasswordResetRequest, User, UserChange
 
 # Saved by the form as they are; the role, assignments, activation and language go through
 # services.change_user, which records them.
@@ -45,7 +44,7 @@ def value_label(change: UserChange, value: str) -> str:
     if change.field == UserChange.Field.IS_ACTIVE:
         return gettext("active") if value == "true" else gettext("deactivated")
     if change.field == UserChange.Field.PREFERRED_LANGUAGE:
-        return dict(settings.LANGUAGES).get(value, value)
+        return dict(LANGUAGE_CHOICES).get(value, value)
     return value
 
 

@@ -1,12 +1,15 @@
 """People who use policyindex, their role and what they are assigned to."""
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kernel.append_only import AppendOnlyModel
+
+# The languages of e-mails, named in the page's language (Django's own catalogues translate these
+# names); settings.LANGUAGES names each in itself, for the language selector.
+LANGUAGE_CHOICES = [("en", _("English")), ("fr", _("French")), ("es", _("Spanish"))]
 
 
 class UserManager(DjangoUserManager):
@@ -42,7 +45,7 @@ class User(AbstractUser):
     preferred_language = models.CharField(
         _("preferred language"),
         max_length=8,
-        choices=settings.LANGUAGES,
+        choices=LANGUAGE_CHOICES,
         default="en",
         help_text=_("The language of the e-mails this person receives."),
     )

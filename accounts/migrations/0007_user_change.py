@@ -14,6 +14,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AlterField(
+            model_name='user',
+            name='preferred_language',
+            field=models.CharField(choices=[('en', 'English'), ('fr', 'French'), ('es', 'Spanish')], default='en', help_text='The language of the e-mails this person receives.', max_length=8, verbose_name='preferred language'),
+        ),
         migrations.CreateModel(
             name='UserChange',
             fields=[
