@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('to_address', models.EmailField(max_length=254, verbose_name='to')),
-                ('language', models.CharField(choices=[('en', 'English'), ('fr', 'Français'), ('es', 'Español')], max_length=8, verbose_name='language')),
+                ('language', models.CharField(choices=[('en', 'English'), ('fr', 'French'), ('es', 'Spanish')], max_length=8, verbose_name='language')),
                 ('kind', models.CharField(choices=[('submitted', 'Answers submitted for review'), ('returned', 'Answers returned to the country'), ('validated', 'Answers validated'), ('reopened', 'Validated answers reopened'), ('query_raised', 'New query'), ('query_message', 'New message on a query'), ('query_replied', 'Reply from the country'), ('published', 'Round published'), ('deadline_reminder', 'Deadline reminder')], max_length=30, verbose_name='kind')),
                 ('subject', models.CharField(max_length=255, verbose_name='subject')),
                 ('body', models.TextField(verbose_name='text')),

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import LANGUAGE_CHOICES
 from geography.models import Country
 from kernel.append_only import AppendOnlyModel
 from questionnaire.models import Round
@@ -35,7 +36,7 @@ class OutgoingMail(models.Model):
         verbose_name=_("recipient"),
     )
     to_address = models.EmailField(_("to"))
-    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    language = models.CharField(_("language"), max_length=8, choices=LANGUAGE_CHOICES)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     subject = models.CharField(_("subject"), max_length=255)
     body = models.TextField(_("text"))
