@@ -7,6 +7,7 @@ user may take. Everything comes in a fixed number of queries, whatever the numbe
 queries or messages.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -15,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from kernel.translation import current_language
 from policyindex import access
 from questionnaire.forms import LABELS
 from questionnaire.instrument_cache import label_among_options, version_items, version_texts
@@ -134,6 +136,9 @@ class ReviewPage:
     flag_count: int = 0
     entered_by: list[str] = field(default_factory=list)
     may_enter_on_behalf: bool = False
+    previous_round: Submission | None = None
+    asked: set = field(default_factory=set)
+    items_key: str = ""
 
 
 def _labeller(items):
@@ -155,8 +160,9 @@ def _shown(name: str, value, code: str, label) -> str:
     return _text(value)
 
 
-def _queries(submission: Submission, user, texts) -> tuple[list[QueryView], list[QueryView]]:
-    may_raise = access.may_raise_queries(user, submission.country)
+def _queries(
+    submission: Submission, user, texts, *, may_raise: bool
+) -> tuple[list[QueryView], list[QueryView]]:
     may_answer = access.may_answer_queries(user, submission.country)
     rows = (
         Query.objects.filter(submission=submission)
@@ -191,8 +197,13 @@ def _queries(submission: Submission, user, texts) -> tuple[list[QueryView], list
 def _actions(submission: Submission, user, latest: SubmissionVersion | None) -> list[ActionView]:
     found = []
     args = [submission.round.code, submission.country.iso3]
+    acts_as: dict[str, bool] = {}
     for t in transitions.actions_from("submission", submission.state):
-        if t.action not in ACTION_URLS or not access.acts_as(user, t.who, submission.country):
+        if t.action not in ACTION_URLS:
+            continue
+        if t.who not in acts_as:
+            acts_as[t.who] = access.acts_as(user, t.who, submission.country)
+        if not acts_as[t.who]:
             continue
         refusal = ""
         if t.action == "validate":
@@ -231,36 +242,90 @@ def _score(answers: dict, domain_names: dict[int, str]):
     return overall, domains, list(result.imputed_items)
 
 
-def _previous_round(round, country, label_items):
-    previous = previous_validated_submission(round=round, country=country)
+def _previous_round_answers(previous: Submission | None) -> dict[str, dict]:
+    """Item code to the previous round's validated answer (with its label)."""
     if previous is None:
-        return "", {}
+        return {}
     items = version_items(previous.round.version)
     by_code = {item.code: item for item in items}
     rows = {row["item__code"]: row for row in previous.answers.values("item__code", *ANSWER_FIELDS)}
     for row in rows.values():
         item = by_code.get(row["item__code"])
         row["label"] = label_among_options(item, row["option_code"]) if item else ""
-    return previous.round.display_name, rows
+    return rows
 
 
 def may_enter_on_behalf(user, *, round, country, submission) -> bool:
     """An analyst in scope may enter the country's answers while it is not started, a draft or
     returned, and the round accepts them."""
-    if not access.is_analyst_for(user, country):
+    if not user.is_analyst:
         return False
     if submission is None:
         refusal = access.questionnaire_refusal_reason(
             user, round=round, country=country, on_behalf=True
         )
     else:
+        # A submitted or validated copy is refused whoever asks: asked first, it costs no query.
         refusal = access.edit_refusal_reason(user, submission, on_behalf=True)
-    return refusal is None
+    return refusal is None and access.is_analyst_for(user, country)
+
+
+def _flag_views(flags, *, label, previous_round_name: str, reference_year: int, asked: set):
+    words = {"label": label, "previous_round": previous_round_name}
+    return [
+        FlagView(
+            key=flag.key,
+            check=flag.check,
+            message=checks.describe(flag, **words, reference_year=reference_year),
+            query_text=checks.query_text(flag, **words, reference_year=reference_year),
+            asked=flag.key in asked,
+        )
+        for flag in flags
+    ]
+
+
+def _version_flags(version: SubmissionVersion, items, *, round, previous_rows) -> list:
+    return checks.version_flags(
+        version.answers,
+        option_values=checks.option_values_of(items),
+        previous={code: row["option_code"] for code, row in previous_rows.items()},
+        reference_year=round.reference_year,
+        item_order=[item.code for item in items],
+    )
+
+
+def current_flag(submission: Submission, key: str) -> FlagView | None:
+    """The flag ``key`` of the submission's latest version, if it raises it now (with the query's
+    text in the active language)."""
+    latest = submission.versions.select_related("questionnaire_version").order_by("-number")
+    version = latest.first()
+    if version is None:
+        return None
+    previous = previous_validated_submission(round=submission.round, country=submission.country)
+    previous_rows = _previous_round_answers(previous)
+    items = version_items(version.questionnaire_version)
+    flags = [
+        f
+        for f in _version_flags(version, items, round=submission.round, previous_rows=previous_rows)
+        if f.key == key
+    ]
+    views = _flag_views(
+        flags,
+        label=_labeller(items),
+        previous_round_name=previous.round.display_name if previous else "",
+        reference_year=submission.round.reference_year,
+        asked=set(),
+    )
+    return views[0] if views else None
 
 
 def review_page(*, user, round, country, submission, number: int | None = None):
     """The review page of the submission's version ``number`` (the latest by default); None when
-    the submission has no such version."""
+    the submission has no such version.
+
+    What depends only on the version, the previous round, the language and the open flags (the
+    items, the checks, the score) is built by ``fill_items`` only when the page's cached copy of
+    it (``items_key``) is missing."""
     if submission is None:
         return ReviewPage(
             round=round,
@@ -273,9 +338,9 @@ def review_page(*, user, round, country, submission, number: int | None = None):
             ),
         )
     versions = list(
-        submission.versions.select_related("questionnaire_version", "submitted_by").order_by(
-            "number"
-        )
+        submission.versions.select_related("questionnaire_version", "submitted_by")
+        .defer("content")
+        .order_by("number")
     )
     latest = versions[-1] if versions else None
     page = ReviewPage(
@@ -297,40 +362,80 @@ def review_page(*, user, round, country, submission, number: int | None = None):
     if shown is None:
         return None
     earlier = [v for v in versions if v.number < shown.number]
-    previous_version = earlier[-1] if earlier else None
-    page.version, page.previous_version = shown, previous_version
+    page.version, page.previous_version = shown, earlier[-1] if earlier else None
     page.is_latest = shown.number == latest.number
+    texts = version_texts(shown.questionnaire_version)
+    may_raise = access.may_raise_queries(user, country)
+    page.open_queries, page.closed_queries = _queries(submission, user, texts, may_raise=may_raise)
+    if page.is_latest:
+        page.actions = _actions(submission, user, latest)
+    page.may_raise_queries = page.is_latest and submission.state in REVIEWABLE and may_raise
+    page.item_choices = [(code, t.name) for code, t in texts.items()]
+    if shown.entered_by_ids:
+        page.entered_by = [
+            person(u) for u in User.objects.filter(pk__in=shown.entered_by_ids).order_by("pk")
+        ]
+    page.previous_round = previous_validated_submission(round=round, country=country)
+    page.asked = {q.query.flag for q in page.open_queries if q.query.flag}
+    page.items_key = (
+        "review:items:"
+        + hashlib.sha256(
+            repr(
+                (
+                    # The moment tells a version from another that reused its primary key.
+                    (shown.pk, shown.submitted_at.isoformat()),
+                    (page.previous_version.pk, page.previous_version.submitted_at.isoformat())
+                    if page.previous_version
+                    else None,
+                    (page.previous_round.pk, page.previous_round.updated_at.isoformat())
+                    if page.previous_round
+                    else None,
+                    round.pk,
+                    round.reference_year,
+                    submission.state,
+                    page.is_latest,
+                    page.may_raise_queries,
+                    sorted(page.asked),
+                    current_language(),
+                )
+            ).encode()
+        ).hexdigest()
+    )
+    return page
 
+
+def fill_items(page: ReviewPage) -> ReviewPage:
+    """The items of the shown version with their changes, the previous round, the flags, and the
+    score: everything the page's cached part shows."""
+    shown, previous_version, round = page.version, page.previous_version, page.round
+    contents = dict(
+        SubmissionVersion.objects.filter(
+            pk__in=[v.pk for v in (shown, previous_version) if v is not None]
+        ).values_list("pk", "content")
+    )
+    shown.content = contents[shown.pk]
+    if previous_version is not None:
+        previous_version.content = contents[previous_version.pk]
     items = version_items(shown.questionnaire_version)
     texts = version_texts(shown.questionnaire_version)
     label = _labeller(items)
     answers = shown.answers
     before = previous_version.answers if previous_version else None
-    page.previous_round_name, previous_rows = _previous_round(round, country, items)
-
-    open_queries, closed_queries = _queries(submission, user, texts)
-    page.open_queries, page.closed_queries = open_queries, closed_queries
-    asked = {q.query.flag for q in open_queries if q.query.flag}
-    flags = checks.version_flags(
-        answers,
-        option_values=checks.option_values_of(items),
-        previous={code: row["option_code"] for code, row in previous_rows.items()},
-        reference_year=round.reference_year,
-        item_order=[item.code for item in items],
-    )
+    previous = page.previous_round
+    page.previous_round_name = previous.round.display_name if previous else ""
+    previous_rows = _previous_round_answers(previous)
+    flags = _version_flags(shown, items, round=round, previous_rows=previous_rows)
     page.flag_count = len(flags)
-    words = {"label": label, "previous_round": page.previous_round_name}
     flags_by_item: dict[str, list[FlagView]] = {}
-    for flag in flags:
-        flags_by_item.setdefault(flag.item_code, []).append(
-            FlagView(
-                key=flag.key,
-                check=flag.check,
-                message=checks.describe(flag, **words, reference_year=round.reference_year),
-                query_text=checks.query_text(flag, **words, reference_year=round.reference_year),
-                asked=flag.key in asked,
-            )
-        )
+    views = _flag_views(
+        flags,
+        label=label,
+        previous_round_name=page.previous_round_name,
+        reference_year=round.reference_year,
+        asked=page.asked,
+    )
+    for flag, view in zip(flags, views, strict=True):
+        flags_by_item.setdefault(flag.item_code, []).append(view)
 
     field_labels = {name: str(LABELS[name]) for name in ANSWER_FIELDS}
     domains: dict[int, DomainReview] = {}
@@ -387,18 +492,6 @@ def review_page(*, user, round, country, submission, number: int | None = None):
     page.overall, page.domain_scores, page.imputed = _score(
         shown.answer_codes(), {number: d.name for number, d in domains.items()}
     )
-    if page.is_latest:
-        page.actions = _actions(submission, user, latest)
-    page.may_raise_queries = (
-        page.is_latest
-        and submission.state in REVIEWABLE
-        and access.may_raise_queries(user, country)
-    )
-    page.item_choices = [(item.code, texts[item.code].name) for item in items]
-    if shown.entered_by_ids:
-        page.entered_by = [
-            person(u) for u in User.objects.filter(pk__in=shown.entered_by_ids).order_by("pk")
-        ]
     return page
 
 

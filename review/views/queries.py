@@ -12,6 +12,7 @@ from questionnaire.instrument_cache import version_items
 from review import checks
 from review.forms import MessageForm, QueryForm
 from review.models import Query
+from review.selectors_review import current_flag
 from review.services.errors import ActionRefused
 from review.services.queries import query_close, query_raise, query_reopen, query_reply
 
@@ -49,13 +50,23 @@ def raise_query(request, round_code: str, iso3: str):
             gettext_lazy("Nothing was changed: this item is not in the round's questionnaire."),
         )
         return back(request, review_url(submission))
-    if flag and not code:
+    text = form.cleaned_data["text"]
+    if flag:
+        # A flag becomes a query in one click: its question, written in the analyst's language.
+        current = current_flag(submission, flag)
+        if current is None:
+            messages.error(
+                request,
+                gettext_lazy("Nothing was changed: this check does not flag the latest version."),
+            )
+            return back(request, review_url(submission))
         code = flag.partition(":")[2]
+        text = text or current.query_text
     try:
         query_raise(
             submission=submission,
             by=request.user,
-            text=form.cleaned_data["text"],
+            text=text,
             item=items.get(code) if code else None,
             flag=flag,
         )
@@ -63,7 +74,7 @@ def raise_query(request, round_code: str, iso3: str):
         refused(request, error)
     else:
         messages.success(request, gettext_lazy("The query was sent to the country."))
-    return back(request, review_url(submission))
+    return back(request, review_url(submission), anchor=f"item-{code}" if code else "")
 
 
 def _query_or_404(request, round_code: str, iso3: str, query_id: int, *, reviewers_only: bool):

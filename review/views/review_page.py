@@ -5,8 +5,11 @@ services (through the transition table). A refused action changes nothing and sa
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy
@@ -16,13 +19,17 @@ from kernel.messages import translate_when_shown
 from policyindex import access
 from questionnaire.models import Round, Submission
 from review.forms import ReasonForm
-from review.selectors_review import review_page
+from review.selectors_review import fill_items, review_page
 from review.services.errors import ActionRefused
 from review.services.submissions import (
     submission_reopen,
     submission_return,
     submission_validate,
 )
+
+# How long a version's rendered items stay cached: their key changes with everything they show, so
+# this only bounds how long a corrected translation of the instrument takes to show.
+ITEMS_SECONDS = 300
 
 # --- Shared by the review views -------------------------------------------------------------------
 
@@ -34,6 +41,9 @@ def target(user, round_code: str, iso3: str, *, reviewers_only: bool = True):
     queries also for the country's focal points."""
     if reviewers_only and not access.can_review(user):
         raise Http404
+    if user.is_analyst:
+        # Read once: access.py consults an analyst's regions at every question of scope.
+        prefetch_related_objects([user], "regions")
     submission = access.visible_submission(
         user,
         Submission.objects.select_related("round__version", "country"),
@@ -58,14 +68,20 @@ def review_url(submission) -> str:
     return reverse("review:submission", args=[submission.round.code, submission.country.iso3])
 
 
-def back(request, default: str):
-    """Back to the page the form came from (``next``, if it is on this site), else ``default``."""
+def back(request, default: str, *, anchor: str = ""):
+    """Back to the page the form came from (``next``, if it is on this site), else ``default``;
+    at ``anchor`` when given and the address has none."""
     next_url = request.POST.get("next") or ""
-    if next_url and url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if not (
+        next_url
+        and url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
-        return redirect(next_url)
-    return redirect(default)
+        next_url = default
+    if anchor and "#" not in next_url:
+        next_url = f"{next_url}#{anchor}"
+    return redirect(next_url)
 
 
 def refused(request, error: ActionRefused) -> None:
@@ -87,11 +103,16 @@ def submission_review(request, round_code: str, iso3: str, number: int | None = 
     )
     if page is None:
         raise Http404
-    return render(
-        request,
-        "review/review_page.html",
-        {"page": page, "round": round_, "country": country, "submission": submission},
-    )
+    context = {"page": page, "round": round_, "country": country, "submission": submission}
+    items_html = None
+    if page.version is not None:
+        # The items, checks and score of a version: cached, keyed by all they depend on.
+        items_html = cache.get(page.items_key)
+        if items_html is None:
+            fill_items(page)
+            items_html = render_to_string("review/includes/review_items.html", context)
+            cache.set(page.items_key, items_html, ITEMS_SECONDS)
+    return render(request, "review/review_page.html", {**context, "items_html": items_html})
 
 
 # --- The actions ------------------------------------------------------------------------------

@@ -28,6 +28,19 @@ def test_an_analyst_raises_a_query_on_an_item_and_it_shows_at_the_top(client, an
     assert "Which decree is this?" in html and "Raised by Amina" in html
 
 
+def test_a_flag_raised_in_french_gets_its_question_in_french(client, analyst, draft, focal_point):
+    answer_all(draft)
+    draft.revision = 1
+    draft.save(update_fields=["revision"])
+    submit(draft, focal_point)
+    client.force_login(analyst)
+    client.cookies["django_language"] = "fr"
+    client.post(page_url("raise_query", draft), {"flag": "no_evidence:2c"})
+    text = Query.objects.get().messages.get().text
+    # The answer's label is the instrument's French one (the sentence follows the catalogue).
+    assert "“Oui”" in text and "yes" not in text
+
+
 def test_a_flag_becomes_a_query_in_one_action_with_its_prewritten_text(
     client, analyst, draft, focal_point
 ):
@@ -40,21 +53,21 @@ def test_a_flag_becomes_a_query_in_one_action_with_its_prewritten_text(
     html = client.get(url).content.decode()
     assert html.count('data-flag="no_evidence:') == 30
     card = html[html.index('id="item-2c"') : html.index('id="item-2d"')]
-    text = card.split('name="text" value="')[1].split('"')[0]
-    assert "without evidence" in text and "yes" not in text.replace("Yes", "")
-    response = client.post(
-        page_url("raise_query", draft),
-        {"flag": "no_evidence:2c", "item": "2c", "text": text, "next": f"{url}#item-2c"},
-    )
+    # One button in the card, posting the flag's key with the page's form (and its token).
+    assert 'form="flag-query" name="flag" value="no_evidence:2c"' in card
+    response = client.post(page_url("raise_query", draft), {"flag": "no_evidence:2c", "next": url})
     assert response.url == f"{url}#item-2c"
     query = Query.objects.get()
     assert (query.flag, query.item.code) == ("no_evidence:2c", "2c")
+    # The pre-written question, in the analyst's language, answers by label.
+    text = query.messages.get().text
+    assert "without evidence" in text and "“Yes”" in text
     html = client.get(url).content.decode()
     card = html[html.index('id="item-2c"') : html.index('id="item-2d"')]
     assert "A query on this is open." in card and 'name="flag"' not in card
     # The same flag twice: refused, nothing added.
     html = client.post(
-        page_url("raise_query", draft), {"flag": "no_evidence:2c", "text": text}, follow=True
+        page_url("raise_query", draft), {"flag": "no_evidence:2c"}, follow=True
     ).content.decode()
     assert "A query on this check is already open." in html
     assert Query.objects.count() == 1
@@ -66,6 +79,7 @@ def test_a_forged_item_flag_or_next_changes_nothing_and_never_fails(client, anal
         {"text": "x", "item": "9z"},
         {"text": "x", "flag": "nonsense:1a"},
         {"text": "x", "flag": "no_evidence:" + "9" * 80},
+        {"flag": "late_evidence:1a"},  # a check that does not flag this version
         {"text": "x" * 5001},
         {"text": ""},
     ):
