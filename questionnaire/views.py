@@ -65,18 +65,13 @@ class Questionnaire:
     on_behalf: bool = False
 
     @property
-    def context(self) -> dict:
-        return {
-            "round": self.round,
-            "country": self.country,
-            "submission": self.submission,
-            "on_behalf": self.on_behalf,
-        }
+    def subject(self) -> dict:
+        """What the page builders take: the round, the country and the submission."""
+        return {"round": self.round, "country": self.country, "submission": self.submission}
 
     @property
-    def page_args(self) -> dict:
-        """What the page's content depends on (the presenter's and the cache key's arguments)."""
-        return {"round": self.round, "country": self.country, "submission": self.submission}
+    def context(self) -> dict:
+        return {**self.subject, "on_behalf": self.on_behalf}
 
     @property
     def url(self) -> str:
@@ -148,18 +143,18 @@ def start_from_previous(request, round_code: str, iso3: str):
     questionnaire = _questionnaire(request, round_code, iso3)
     if questionnaire.refusal:
         return _read_only(request, questionnaire)
-    page = questionnaire_page(**questionnaire.page_args, prefill=True)
+    page = questionnaire_page(**questionnaire.subject, prefill=True)
     return _render_form(request, questionnaire, page)
 
 
 def _editable_page(request, questionnaire: Questionnaire):
     """The form as saved, served from fragments cached by revision (the security token never is)."""
-    key = questionnaire_fragments_key(**questionnaire.page_args)
+    key = questionnaire_fragments_key(**questionnaire.subject)
     if questionnaire.on_behalf:
         key += ":on-behalf"
     fragments = cache.get(key)
     if fragments is None:
-        page = questionnaire_page(**questionnaire.page_args)
+        page = questionnaire_page(**questionnaire.subject)
         context = {**questionnaire.context, "page": page, "revision": questionnaire.revision}
         fragments = {
             part: render_to_string(f"questionnaire/includes/{name}.html", context, request)
@@ -197,7 +192,7 @@ def _read_only(request, questionnaire: Questionnaire, *, status: int = 200):
             {**questionnaire.context, **notes},
             status=status,
         )
-    page = questionnaire_page(**questionnaire.page_args)
+    page = questionnaire_page(**questionnaire.subject)
     context = {**questionnaire.context, **notes, "page": page, "reason": questionnaire.refusal}
     return render(request, "questionnaire/read_only.html", context, status=status)
 
@@ -320,7 +315,7 @@ def _with_what_was_not_saved(request, questionnaire, posted, outcome, *, errors=
     typed = {key: posted.typed[key] for key in posted.errors}
     typed.update({c.key: posted.typed[c.key] for c in outcome.conflicts})
     page = questionnaire_page(
-        **questionnaire.page_args, typed=typed, errors=errors, conflicts=outcome.conflicts
+        **questionnaire.subject, typed=typed, errors=errors, conflicts=outcome.conflicts
     )
     if outcome.changed:
         messages.success(request, gettext_lazy("Your other changes were saved."))
@@ -391,7 +386,7 @@ def submit_for_review(request, round_code: str, iso3: str):
             ),
         )
         errors = {(code, "option_code"): _("Choose an answer.") for code in missing}
-        page = questionnaire_page(**questionnaire.page_args, errors=errors)
+        page = questionnaire_page(**questionnaire.subject, errors=errors)
         return _render_form(request, questionnaire, page, status=422)
     return render(
         request,
