@@ -9,7 +9,7 @@ from review.services.queries import query_raise
 from review.services.submissions import submission_return, submission_validate
 from scoring.models import ScoreRecord
 from tests.factories import CountryFactory, FocalPointFactory, RoundFactory
-from tests.questionnaire.factories import SubmissionFactory, answer_all, form_data
+from tests.questionnaire.factories import answer_all, form_data
 from tests.scoring.factories import validated_submission
 
 from .conftest import EVIDENCE, page_url, set_answer, submit
@@ -390,7 +390,6 @@ def test_the_draft_questionnaire_page_reads_no_review_data(
     client, focal_point, draft, django_assert_max_num_queries
 ):
     """A draft never submitted has no queries or return reason: nothing more is read for it."""
-    SubmissionFactory  # noqa: B018  (the draft fixture is made by it)
     client.force_login(focal_point)
     fill = reverse("questionnaire:fill", args=[draft.round.code, "KEN"])
     client.get(fill)
