@@ -1,6 +1,5 @@
 """People who use policyindex, their role and what they are assigned to."""
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
@@ -42,7 +41,7 @@ class User(AbstractUser):
     preferred_language = models.CharField(
         _("preferred language"),
         max_length=8,
-        choices=settings.LANGUAGES,
+        choices=[("en", _("English")), ("fr", _("French")), ("es", _("Spanish"))],
         default="en",
         help_text=_("The language of the e-mails this person receives."),
     )

@@ -19,6 +19,7 @@ from .models import (
     Round,
     Submission,
     SubmissionEvent,
+    SubmissionVersion,
 )
 from .services.instrument import copy_version
 
@@ -282,3 +283,13 @@ class AnswerChangeAdmin(ReadOnlyModelAdmin):
     @admin.display(description=_("new value"))
     def new(self, change):
         return self._shown(change, change.new_value)
+
+
+@admin.register(SubmissionVersion)
+class SubmissionVersionAdmin(ReadOnlyModelAdmin):
+    """What each submission froze: never changed."""
+
+    list_display = ("submission", "number", "submitted_by", "submitted_at", "entered_on_behalf")
+    list_filter = ("submission__round", "entered_on_behalf")
+    search_fields = ("submission__country__name", "content_hash")
+    list_select_related = ("submission__country", "submission__round", "submitted_by")

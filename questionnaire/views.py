@@ -65,13 +65,13 @@ class Questionnaire:
     on_behalf: bool = False
 
     @property
+    def subject(self) -> dict:
+        """What the page builders take: the round, the country and the submission."""
+        return {"round": self.round, "country": self.country, "submission": self.submission}
+
+    @property
     def context(self) -> dict:
-        return {
-            "round": self.round,
-            "country": self.country,
-            "submission": self.submission,
-            "on_behalf": self.on_behalf,
-        }
+        return {**self.subject, "on_behalf": self.on_behalf}
 
     @property
     def url(self) -> str:
@@ -143,16 +143,16 @@ def start_from_previous(request, round_code: str, iso3: str):
     questionnaire = _questionnaire(request, round_code, iso3)
     if questionnaire.refusal:
         return _read_only(request, questionnaire)
-    page = questionnaire_page(**questionnaire.context, prefill=True)
+    page = questionnaire_page(**questionnaire.subject, prefill=True)
     return _render_form(request, questionnaire, page)
 
 
 def _editable_page(request, questionnaire: Questionnaire):
     """The form as saved, served from fragments cached by revision (the security token never is)."""
-    key = questionnaire_fragments_key(**questionnaire.context)
+    key = questionnaire_fragments_key(**questionnaire.subject)
     fragments = cache.get(key)
     if fragments is None:
-        page = questionnaire_page(**questionnaire.context)
+        page = questionnaire_page(**questionnaire.subject)
         context = {**questionnaire.context, "page": page, "revision": questionnaire.revision}
         fragments = {
             part: render_to_string(f"questionnaire/includes/fill_{part}.html", context, request)
@@ -176,7 +176,7 @@ def _read_only(request, questionnaire: Questionnaire, *, status: int = 200):
         return render(
             request, "questionnaire/not_started.html", questionnaire.context, status=status
         )
-    page = questionnaire_page(**questionnaire.context)
+    page = questionnaire_page(**questionnaire.subject)
     context = {**questionnaire.context, "page": page, "reason": questionnaire.refusal}
     return render(request, "questionnaire/read_only.html", context, status=status)
 
@@ -252,7 +252,7 @@ def _with_what_was_not_saved(request, questionnaire, posted, outcome, *, errors=
     typed = {key: posted.typed[key] for key in posted.errors}
     typed.update({c.key: posted.typed[c.key] for c in outcome.conflicts})
     page = questionnaire_page(
-        **questionnaire.context, typed=typed, errors=errors, conflicts=outcome.conflicts
+        **questionnaire.subject, typed=typed, errors=errors, conflicts=outcome.conflicts
     )
     if outcome.changed:
         messages.success(request, gettext_lazy("Your other changes were saved."))
@@ -323,7 +323,7 @@ def submit_for_review(request, round_code: str, iso3: str):
             ),
         )
         errors = {(code, "option_code"): _("Choose an answer.") for code in missing}
-        page = questionnaire_page(**questionnaire.context, errors=errors)
+        page = questionnaire_page(**questionnaire.subject, errors=errors)
         return _render_form(request, questionnaire, page, status=422)
     return render(
         request,

@@ -4,7 +4,14 @@ from django.contrib import admin
 
 from kernel.admin_read_only import ReadOnlyModelAdmin, ReadOnlyTabularInline
 
-from .models import DomainScore, PublishedResult, ResultImport, ScoreRecord
+from .models import (
+    DomainScore,
+    PublishedResult,
+    Release,
+    ReleaseResult,
+    ResultImport,
+    ScoreRecord,
+)
 
 
 class DomainScoreInline(ReadOnlyTabularInline):
@@ -72,3 +79,25 @@ class PublishedResultAdmin(ReadOnlyModelAdmin):
     list_filter = ("round", "breakdown", "category", "country__sdg_region")
     search_fields = ("country__name", "country__m49", "country__iso3")
     list_select_related = ("country", "round", "result_import")
+
+
+class ReleaseResultInline(ReadOnlyTabularInline):
+    model = ReleaseResult
+    fields = ("country", "breakdown", "category", "source", "source_round", "score_record")
+
+
+@admin.register(Release)
+class ReleaseAdmin(ReadOnlyModelAdmin):
+    """Releases freeze what a publication showed: never changed, superseded by a newer one."""
+
+    list_display = ("round", "number", "published_by", "published_at", "methodology_version")
+    list_filter = ("round",)
+    list_select_related = ("round", "published_by")
+    inlines = [ReleaseResultInline]
+
+
+@admin.register(ReleaseResult)
+class ReleaseResultAdmin(ReadOnlyModelAdmin):
+    list_display = ("release", "country", "breakdown", "category", "source")
+    list_filter = ("release__round", "breakdown", "category")
+    list_select_related = ("release__round", "country")

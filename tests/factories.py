@@ -78,7 +78,15 @@ class RoundFactory(factory.django.DjangoModelFactory):
     reference_year = factory.Sequence(lambda n: 2030 + n)
     opens_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
     closes_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=60))
-    state = Round.State.OPEN
+
+    @classmethod
+    def _create(cls, model_class, *args, state=Round.State.OPEN, **kwargs):
+        """Created planned, then taken to ``state`` through the review services."""
+        from tests.workflow import move_round_to
+
+        kwargs["state"] = Round.State.PLANNED
+        round_ = super()._create(model_class, *args, **kwargs)
+        return move_round_to(round_, state)
 
 
 class PasswordResetRequestFactory(factory.django.DjangoModelFactory):

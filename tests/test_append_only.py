@@ -2,12 +2,19 @@
 by the model and, on PostgreSQL, by the database: a new append-only model is covered as soon as
 it exists, and fails here until it has a factory below."""
 
+import datetime
+
 import pytest
 from django.apps import apps
 from django.db import connection, transaction
 
 from kernel.append_only import AppendOnlyError, AppendOnlyModel
-from tests.factories import PasswordResetRequestFactory, RoundFactory
+from questionnaire.models import Submission
+from review.services import queries as query_services
+from review.services import rounds as round_services
+from scoring.services.releases import freeze_release
+from tests import workflow
+from tests.factories import AnalystFactory, PasswordResetRequestFactory, RoundFactory
 from tests.questionnaire.factories import (
     AnswerChangeFactory,
     SubmissionEventFactory,
@@ -38,7 +45,35 @@ FACTORIES = {
     ),
     "scoring.ResultImport": lambda s: ResultImportFactory(),
     "scoring.PublishedResult": lambda s: PublishedResultFactory(round=s.round, country=s.country),
+    "questionnaire.SubmissionVersion": lambda s: workflow.submit(s),
+    "review.QueryMessage": lambda s: query_on(s).messages.get(),
+    "review.RoundEvent": lambda s: s.round.events.first(),
+    "review.DeadlineExtension": lambda s: round_services.round_extend_deadline(
+        round=s.round,
+        country=s.country,
+        by=None,
+        closes_on=s.round.closes_on + datetime.timedelta(days=10),
+        reason="a test",
+    ),
+    "review.PublicationExclusion": lambda s: round_services.round_exclude_country(
+        round=s.round, country=s.country, by=None, reason="a test"
+    ),
+    "scoring.Release": lambda s: freeze_release(round=s.round, by=None, reason="a test"),
+    "scoring.ReleaseResult": lambda s: released_result_of(s),
 }
+
+
+def query_on(submission):
+    workflow.submit(submission)
+    return query_services.query_raise(
+        submission=submission, by=AnalystFactory(), text="Which law is this?"
+    )
+
+
+def released_result_of(submission):
+    workflow.move_submission_to(submission, Submission.State.VALIDATED)
+    release = freeze_release(round=submission.round, by=None, reason="a test")
+    return release.results.first()
 
 
 def test_every_append_only_model_is_found():

@@ -101,6 +101,7 @@ def submission_submit(
     confirmed_revision: int,
     on_behalf: bool = False,
     source: str = "",
+    allow_unanswered: bool = False,
 ) -> SubmissionVersion:
     """Submits the answers as saved at ``confirmed_revision`` and freezes them as a new version.
 
@@ -108,6 +109,10 @@ def submission_submit(
     ``on_behalf`` of the country, answers it sent on paper or by e-mail (``source`` says where from).
     Refused, nothing changed, when the table or the user's role forbid it, when someone saved after
     the user was asked to confirm, or when an item is unanswered.
+
+    ``by`` None is the system loading a historical return (reference or demo data): only the
+    table's states are checked, and ``allow_unanswered`` keeps blank items (the methodology counts
+    them as 0).
     """
     with transaction.atomic():
         locked = _locked(submission)
@@ -127,9 +132,11 @@ def submission_submit(
                 )
         else:
             found = _allowed(locked, by=by, action="submit")
-        refusal = access.edit_refusal_reason(by, locked, on_behalf=on_behalf)
-        if refusal:
-            raise ActionRefused(refusal)
+        if by is not None:
+            refusal = access.edit_refusal_reason(by, locked, on_behalf=on_behalf)
+            if refusal:
+                raise ActionRefused(refusal)
+
         if locked.revision != confirmed_revision:
             raise ChangedSinceConfirmation(
                 _(
@@ -137,7 +144,7 @@ def submission_submit(
                     "not submitted. Check the answers, then submit again."
                 )
             )
-        missing = unanswered_items(locked)
+        missing = [] if (by is None and allow_unanswered) else unanswered_items(locked)
         if missing:
             raise IncompleteSubmission(
                 _("Every item must be answered before submitting; %(count)d are not.")
@@ -237,7 +244,7 @@ def submission_validate(*, submission: Submission, by, note: str = ""):
             note=note,
             version=version,
         )
-        outcome = score_validated_submission(submission=locked, by=by, version=version)
+        outcome = score_validated_submission(submission=locked, by=by, version=version, reason=note)
         notifications.submission_validated(
             submission=locked, version=version, record=outcome.record, by=by
         )

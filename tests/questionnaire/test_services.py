@@ -13,11 +13,16 @@ from questionnaire.services.answers import (
     IncompleteSubmission,
     NotEditable,
     save_draft,
-    submit,
 )
+from review.services.submissions import submission_submit
 from tests.factories import CountryFactory, FocalPointFactory
+from tests.workflow import move_submission_to
 
 from .factories import answer_all, save_as
+
+
+def submit(**arguments) -> Submission:
+    return submission_submit(**arguments).submission
 
 
 def save(submission, by, answers, **options):
@@ -221,8 +226,7 @@ def test_a_save_after_the_confirmation_was_asked_stops_the_submission(draft, foc
 
 
 def test_a_submitted_questionnaire_can_no_longer_be_changed(draft, focal_point):
-    draft.state = Submission.State.SUBMITTED
-    draft.save()
+    move_submission_to(draft, Submission.State.SUBMITTED)
     with pytest.raises(NotEditable):
         save(draft, focal_point, {"1a": AnswerInput(option_code="no")})
     assert draft.answers.get(item__code="1a").option_code == ""

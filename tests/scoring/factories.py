@@ -2,11 +2,12 @@
 
 import factory
 
-from questionnaire.models import Submission, SubmissionEvent
+from questionnaire.models import Submission
 from questionnaire.services.submissions import start_submission
 from scoring import engine
 from scoring.models import DomainScore, PublishedResult, ResultImport, ScoreRecord
 from tests.factories import CountryFactory, RoundFactory
+from tests.workflow import move_submission_to, refreeze_if_published
 
 DOMAIN_1_ITEMS = [f"1{letter}" for letter in "abcde"]
 ITEMS = [f"{n}{letter}" for n in range(1, 7) for letter in "abcde"]
@@ -38,7 +39,9 @@ def answers_for_overall(category: int) -> dict:
     }[category]
 
 
-def validated_submission(*, round=None, country=None, answers=None, state=None) -> Submission:
+def validated_submission(
+    *, round=None, country=None, answers=None, state=None, validated_by=None, note=""
+) -> Submission:
     """A submission of the round (on the round's questionnaire version) with the given answers,
     validated by default, as the review workflow leaves it."""
     round = round or RoundFactory()
@@ -48,14 +51,10 @@ def validated_submission(*, round=None, country=None, answers=None, state=None) 
     for answer in submission.answers.select_related("item"):
         answer.option_code = answers.get(answer.item.code) or ""
         answer.save()
-    submission.state = state or Submission.State.VALIDATED
-    submission.save()
-    SubmissionEvent.objects.create(
-        submission=submission,
-        action=SubmissionEvent.Action.VALIDATED,
-        from_state=Submission.State.SUBMITTED,
-        to_state=submission.state,
+    submission = move_submission_to(
+        submission, state or Submission.State.VALIDATED, validated_by=validated_by, note=note
     )
+    refreeze_if_published(round)
     return submission
 
 
@@ -73,8 +72,16 @@ class ResultImportFactory(factory.django.DjangoModelFactory):
 
 
 class PublishedResultFactory(factory.django.DjangoModelFactory):
+    """An imported UN value; on a published round, the round's figures get a new release."""
+
     class Meta:
         model = PublishedResult
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def release(self, create, extracted, **kwargs):
+        if create:
+            refreeze_if_published(self.round)
 
     country = factory.SubFactory(CountryFactory)
     round = factory.SubFactory(RoundFactory)

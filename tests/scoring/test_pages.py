@@ -5,7 +5,6 @@ from django.urls import reverse
 
 from geography.models import Country
 from questionnaire.models import Round
-from scoring.services.scores import score_validated_submission
 from tests.factories import (
     AdministratorFactory,
     AnalystFactory,
@@ -18,6 +17,7 @@ from tests.scoring.factories import (
     answers_with,
     validated_submission,
 )
+from tests.workflow import revalidate_with
 
 
 @pytest.fixture
@@ -33,8 +33,11 @@ def kenya():
 
 
 def score(round_, country, answers, *, by=None, reason=""):
-    submission = validated_submission(round=round_, country=country, answers=answers)
-    return score_validated_submission(submission=submission, by=by, reason=reason).record
+    """Validates the country's answers (by ``by``, with ``reason``); returns the score record."""
+    submission = validated_submission(
+        round=round_, country=country, answers=answers, validated_by=by, note=reason
+    )
+    return submission.score_records.get()
 
 
 def country_page(client, round_, iso3):
@@ -64,9 +67,7 @@ def test_the_explanation_shows_answers_sums_thresholds_and_imputed_items(client,
 
 def test_the_explanation_lists_every_score_record_newest_first(client, round_, kenya):
     first = score(round_, kenya, answers_for_overall(4), reason="First validation")
-    submission = first.submission
-    submission.answers.filter(item__code__in=["2a"]).update(option_code="no")
-    score_validated_submission(submission=submission, by=None, reason="Corrected answer")
+    revalidate_with(first.submission, {"2a": "no"}, note="Corrected answer")
     client.force_login(AdministratorFactory())
 
     html = country_page(client, round_, "KEN").content.decode()

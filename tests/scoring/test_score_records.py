@@ -14,6 +14,7 @@ from scoring.services.scores import (
 )
 from tests.factories import AnalystFactory, RoundFactory
 from tests.scoring.factories import answers_with, validated_submission
+from tests.workflow import revalidate_with
 
 
 @pytest.fixture
@@ -26,12 +27,12 @@ def test_scoring_a_validated_submission_records_every_domain_and_the_overall_res
     # The methodology page's example: Meets, Meets, Fully meets, Meets, Requires further
     # progress, Fully meets in the domains, Partially meets overall (23.5 of 30).
     answers = answers_with(legal=("1a",), no=("2a", "4a", "5a", "5b", "5c", "5d"))
-    submission = validated_submission(round=round_, answers=answers)
+    submission = validated_submission(
+        round=round_, answers=answers, validated_by=analyst, note="Validated"
+    )
 
-    outcome = score_validated_submission(submission=submission, by=analyst, reason="Validated")
-
-    record = outcome.record
-    assert outcome.created
+    record = submission.score_records.get()
+    assert record.submission_version == submission.versions.get()
     assert record.country == submission.country and record.round == round_
     assert record.submission == submission
     assert record.answers == answers
@@ -74,9 +75,8 @@ def test_scoring_the_same_answers_again_writes_nothing_new(round_):
 
 def test_changed_answers_get_a_new_record_and_the_newest_is_current(round_):
     submission = validated_submission(round=round_)
-    first = score_validated_submission(submission=submission, by=None).record
-    submission.answers.filter(item__code="1a").update(option_code="no")
-    second = score_validated_submission(submission=submission, by=None).record
+    first = submission.score_records.get()
+    second = revalidate_with(submission, {"1a": "no"})
     assert second != first and second.category == 3
     assert list(ScoreRecord.objects.filter(country=submission.country)) == [second, first]
 
