@@ -81,10 +81,10 @@ class DashboardFilter(django_filters.FilterSet):
     )
     sort = DashboardOrdering(label=_("Sort by"), empty_label=None)
 
-    def __init__(self, data=None, *args, user, **kwargs):
+    def __init__(self, data=None, *args, visible, **kwargs):
         super().__init__(data, *args, **kwargs)
         # Before the form is built (lazily): only the regions of the user's countries are offered.
-        self.filters["region"].queryset = selectors.scope_regions(user)
+        self.filters["region"].queryset = selectors.scope_regions(visible)
 
     @property
     def form(self):

@@ -14,6 +14,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    FilteredRelation,
     IntegerField,
     OuterRef,
     Q,
@@ -102,27 +103,26 @@ def sort_name_expression():
     return F("name")
 
 
-def dashboard_countries(*, user, round: Round) -> QuerySet[Country]:
-    """The countries the user may see, each annotated with its submission for the round (state,
-    last version, last activity, current score) in one query: the dashboard filters and sorts it."""
-    submission = Submission.objects.filter(round=round, country=OuterRef("pk"))
-    version = SubmissionVersion.objects.filter(
-        submission__round=round, submission__country=OuterRef("pk")
-    ).order_by("-number")
-    last_message = QueryMessage.objects.filter(
-        query__submission__round=round, query__submission__country=OuterRef("pk")
-    ).order_by("-at")
+def dashboard_countries(*, visible: QuerySet[Country], round: Round) -> QuerySet[Country]:
+    """The countries ``visible`` (``access.countries_visible_to`` the user), each annotated with
+    its submission for the round (state, last version, last activity, current score) in one query:
+    the dashboard filters and sorts it."""
+    submission_id = OuterRef("round_submission__id")
+    version = SubmissionVersion.objects.filter(submission=submission_id).order_by("-number")
+    last_message = QueryMessage.objects.filter(query__submission=submission_id).order_by("-at")
     record = ScoreRecord.objects.filter(round=round, country=OuterRef("pk")).order_by(
         "-created_at", "-pk"
     )
     validated = Q(submission_state=Submission.State.VALIDATED)
     return (
-        access.countries_visible_to(user)
-        .select_related("sdg_region")
+        visible.select_related("sdg_region")
+        .alias(
+            round_submission=FilteredRelation("submissions", condition=Q(submissions__round=round))
+        )
         .annotate(
-            submission_id=Subquery(submission.values("pk")[:1]),
-            submission_state=Subquery(submission.values("state")[:1]),
-            submission_updated_at=Subquery(submission.values("updated_at")[:1]),
+            submission_id=F("round_submission__id"),
+            submission_state=F("round_submission__state"),
+            submission_updated_at=F("round_submission__updated_at"),
             version_number=Subquery(version.values("number")[:1]),
             last_message_at=Subquery(last_message.values("at")[:1]),
             excluded=Exists(
@@ -145,21 +145,20 @@ def dashboard_countries(*, user, round: Round) -> QuerySet[Country]:
     )
 
 
-def scope_regions(user) -> QuerySet[Region]:
-    """The SDG regions of the countries the user may see."""
+def scope_regions(visible: QuerySet[Country]) -> QuerySet[Region]:
+    """The SDG regions of the ``visible`` countries."""
     return Region.objects.filter(
-        kind=Region.Kind.SDG,
-        pk__in=access.countries_visible_to(user).values("sdg_region"),
+        kind=Region.Kind.SDG, pk__in=visible.values("sdg_region")
     ).order_by("name")
 
 
-def _open_queries(*, user, round: Round) -> dict[int, dict[str, int]]:
+def _open_queries(*, visible, round: Round) -> dict[int, dict[str, int]]:
     """Country id to its open queries and those whose last message is the country's (one query)."""
     last_author_role = QueryMessage.objects.filter(query=OuterRef("pk")).order_by("-at", "-pk")
     rows = (
         Query.objects.filter(
             submission__round=round,
-            submission__country__in=access.countries_visible_to(user),
+            submission__country__in=visible,
             state=Query.State.OPEN,
         )
         .annotate(last_role=Subquery(last_author_role.values("author__role")[:1]))
@@ -173,13 +172,13 @@ def _open_queries(*, user, round: Round) -> dict[int, dict[str, int]]:
     return counts
 
 
-def _flag_counts(*, user, round: Round) -> dict[int, int] | None:
+def _flag_counts(*, visible, round: Round) -> dict[int, int] | None:
     """Submission id to its number of consistency flags, when review/checks.py provides them."""
     if flag_counts is None:
         return None
-    submissions = Submission.objects.filter(
-        round=round, country__in=access.countries_visible_to(user)
-    ).select_related("round", "country")
+    submissions = Submission.objects.filter(round=round, country__in=visible).select_related(
+        "round", "country"
+    )
     return dict(flag_counts(submissions))
 
 
@@ -250,10 +249,10 @@ def row_url(round: Round, country: Country, submission_state: str | None) -> str
     return reverse("questionnaire:fill", kwargs=kwargs)
 
 
-def waiting_counts(*, user, rounds) -> dict[int, WaitingCounts]:
-    """Round id to what waits for the user in it (two queries, whatever the number of rounds)."""
+def waiting_counts(*, visible, rounds) -> dict[int, WaitingCounts]:
+    """Round id to what waits in it for the user who sees the ``visible`` countries (two queries,
+    whatever the number of rounds)."""
     rounds = list(rounds)
-    visible = access.countries_visible_to(user)
     counts = {r.pk: WaitingCounts() for r in rounds}
     for row in (
         Submission.objects.filter(round__in=rounds, country__in=visible)
@@ -281,11 +280,11 @@ def waiting_counts(*, user, rounds) -> dict[int, WaitingCounts]:
     return counts
 
 
-def dashboard(*, user, round: Round, countries: QuerySet[Country]) -> Dashboard:
+def dashboard(*, visible, round: Round, countries: QuerySet[Country]) -> Dashboard:
     """The rows of ``countries`` (a filtered and sorted ``dashboard_countries``) with their open
-    queries and flags, and the counts of what waits for the user in the whole of their scope."""
-    queries = _open_queries(user=user, round=round)
-    flags = _flag_counts(user=user, round=round)
+    queries and flags, and the counts of what waits in the whole of the ``visible`` countries."""
+    queries = _open_queries(visible=visible, round=round)
+    flags = _flag_counts(visible=visible, round=round)
     rows = []
     for country in countries:
         country_queries = queries.get(country.pk, {"open": 0, "to_read": 0})
@@ -307,7 +306,7 @@ def dashboard(*, user, round: Round, countries: QuerySet[Country]) -> Dashboard:
                 url=row_url(round, country, country.submission_state),
             )
         )
-    counts = waiting_counts(user=user, rounds=[round])[round.pk]
+    counts = waiting_counts(visible=visible, rounds=[round])[round.pk]
     return Dashboard(round=round, rows=rows, counts=counts, shows_flags=flags is not None)
 
 
@@ -408,8 +407,8 @@ def review_worklist(user) -> dict:
             "-reference_year"
         )
     )
-    counts = waiting_counts(user=user, rounds=rounds)
     visible = access.countries_visible_to(user)
+    counts = waiting_counts(visible=visible, rounds=rounds)
     to_review = list(
         Submission.objects.filter(
             round__in=rounds, country__in=visible, state=Submission.State.SUBMITTED
