@@ -86,7 +86,6 @@ def rows_html(board: selectors.Dashboard) -> SafeString:
     to_read: dict[int, str] = {}
     html = []
     for row in board.rows:
-        country = row.country
         status = statuses[row.status]
         if row.status == selectors.EXCLUDED:
             status += (
@@ -110,8 +109,8 @@ def rows_html(board: selectors.Dashboard) -> SafeString:
         score = localized_number(row.score, 1) if row.score is not None else MISSING
         cells = [
             f'<th scope="row" class="fw-normal"><a href="{escape(row.url)}">'
-            f"{escape(country.display_name)}</a></th>",
-            f"<td>{escape(country.sdg_region.display_name)}</td>",
+            f"{escape(row.country_name)}</a></th>",
+            f"<td>{escape(row.region_name)}</td>",
             f'<td><span class="badge {row.status_badge}">{status}</span></td>',
             f'<td class="text-end">{row.version_number or MISSING}</td>',
             f"<td>{activity}</td>",
@@ -121,5 +120,5 @@ def rows_html(board: selectors.Dashboard) -> SafeString:
         ]
         if board.shows_flags:
             cells.append(f'<td class="text-end">{MISSING if row.flags is None else row.flags}</td>')
-        html.append(f'<tr data-country="{escape(country.iso3)}">{"".join(cells)}</tr>')
+        html.append(f'<tr data-country="{escape(row.iso3)}">{"".join(cells)}</tr>')
     return mark_safe("\n".join(html))  # noqa: S308 - every value above is escaped

@@ -52,7 +52,7 @@ def _refusal_message(refusal: ActionRefused):
 def _page(request, round_: Round, *, status: int = 200, **forms):
     unsettled = services.unsettled_countries(round_)
     for submission in unsettled:
-        submission.review_url = selectors.row_url(round_, submission.country, submission.state)
+        submission.review_url = selectors.row_url(round_, submission.country.iso3, submission.state)
     actions = [
         {"transition": t, "is_publish": t.action == "publish"}
         for t in transitions.actions_from("round", round_.state)
