@@ -7,6 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from kernel.append_only import AppendOnlyModel
 
+# The languages of e-mails, named in the page's language (Django's own catalogues translate these
+# names); settings.LANGUAGES names each in itself, for the language selector.
+LANGUAGE_CHOICES = [("en", _("English")), ("fr", _("French")), ("es", _("Spanish"))]
+
 
 class UserManager(DjangoUserManager):
     def create_superuser(self, username, email=None, password=None, **extra_fields):
@@ -41,7 +45,7 @@ class User(AbstractUser):
     preferred_language = models.CharField(
         _("preferred language"),
         max_length=8,
-        choices=[("en", _("English")), ("fr", _("French")), ("es", _("Spanish"))],
+        choices=LANGUAGE_CHOICES,
         default="en",
         help_text=_("The language of the e-mails this person receives."),
     )
@@ -86,3 +90,45 @@ class PasswordResetRequest(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.email} {self.requested_at:%Y-%m-%d %H:%M}"
+
+
+class UserChange(AppendOnlyModel):
+    """One change of someone's role, assignments, activation or language, or an invitation sent
+    to them: who made it and when, with the value before and after, as text."""
+
+    class Field(models.TextChoices):
+        ROLE = "role", _("role")
+        COUNTRIES = "countries", _("countries")
+        REGIONS = "regions", _("regions")
+        IS_ACTIVE = "is_active", _("active")
+        INVITED = "invited", _("invitation")
+        PREFERRED_LANGUAGE = "preferred_language", _("preferred language")
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        related_name="changes",
+        verbose_name=_("person"),
+    )
+    changed_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+        help_text=_("Empty when the system made the change."),
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True, db_index=True)
+    field = models.CharField(_("what changed"), max_length=20, choices=Field.choices)
+    old_value = models.TextField(_("before"), blank=True)
+    new_value = models.TextField(_("after"), blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("change of a person")
+        verbose_name_plural = _("changes of people")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.field} {self.changed_at:%Y-%m-%d %H:%M}"

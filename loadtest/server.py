@@ -55,6 +55,7 @@ def prepare(env: dict[str, str]) -> list[str]:
     for command in (
         [python, "manage.py", "migrate", "--no-input", "-v", "0"],
         [python, "manage.py", "load_reference_data"],
+        [python, "manage.py", "load_demo", "--rounds-only"],
         [python, "manage.py", "collectstatic", "--no-input", "-v", "0"],
     ):
         subprocess.run(command, cwd=ROOT, env=env, check=True, timeout=600)

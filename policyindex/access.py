@@ -248,3 +248,8 @@ def aggregate_regions_visible_to(user, round_) -> set[int] | None:
             if region_id:
                 members[region_id].add(country_id)
     return {region for region, countries in members.items() if countries <= visible}
+
+
+def can_manage_people(user) -> bool:
+    """Administrators invite, import, change and deactivate people."""
+    return user.is_authenticated and user.is_active and user.is_administrator

@@ -53,7 +53,7 @@ from questionnaire.models import (
     Submission,
 )
 
-PREVIOUS_ROUND = "inquiry-13-2021"
+PREVIOUS_ROUND = "demo-2023"
 OPEN_ROUND = "demo-2025"
 FEW = ("KEN", "TZA", "UGA")
 LONG_HISTORY = 100_000

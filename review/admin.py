@@ -4,7 +4,15 @@ from django.contrib import admin
 
 from kernel.admin_read_only import ReadOnlyModelAdmin, ReadOnlyTabularInline
 
-from .models import DeadlineExtension, PublicationExclusion, Query, QueryMessage, RoundEvent
+from .models import (
+    DeadlineExtension,
+    OutgoingMail,
+    PublicationExclusion,
+    Query,
+    QueryMessage,
+    Reminder,
+    RoundEvent,
+)
 
 
 class QueryMessageInline(ReadOnlyTabularInline):
@@ -47,3 +55,20 @@ class PublicationExclusionAdmin(ReadOnlyModelAdmin):
     list_display = ("round", "country", "excluded_by", "excluded_at", "reason")
     list_filter = ("round",)
     list_select_related = ("round", "country", "excluded_by")
+
+
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(ReadOnlyModelAdmin):
+    """The mail queue: what was sent, what still waits (``send_pending_mail`` resends it)."""
+
+    list_display = ("to_address", "kind", "language", "created_at", "sent_at", "attempts")
+    list_filter = ("kind", "language", ("sent_at", admin.EmptyFieldListFilter))
+    search_fields = ("to_address", "subject")
+    list_select_related = ("recipient",)
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyModelAdmin):
+    list_display = ("round", "country", "user", "days_before", "closes_on", "sent_at")
+    list_filter = ("round", "days_before")
+    list_select_related = ("round", "country", "user")

@@ -312,8 +312,9 @@ def dashboard(*, visible, round: Round, countries: QuerySet[Country]) -> Dashboa
                 category=country["category"],
                 open_queries=country_queries["open"],
                 answers_to_read=country_queries["to_read"],
+                # Flags are of a submitted version: a draft has none yet.
                 flags=None
-                if flags is None or country["submission_id"] is None
+                if flags is None or country["submission_state"] in (None, Submission.State.DRAFT)
                 else flags.get(country["submission_id"], 0),
                 url=row_url(round, country["iso3"], country["submission_state"]),
             )

@@ -21,7 +21,7 @@ def demo_site(db):
 def test_every_project_model_is_registered_in_the_admin():
     from django.apps import apps
 
-    for app in ("geography", "accounts", "questionnaire", "scoring"):
+    for app in ("geography", "accounts", "questionnaire", "scoring", "review"):
         for model in apps.get_app_config(app).get_models():
             assert admin.site.is_registered(model), model
 

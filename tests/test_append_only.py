@@ -10,11 +10,18 @@ from django.db import connection, transaction
 
 from kernel.append_only import AppendOnlyError, AppendOnlyModel
 from questionnaire.models import Submission
+from review.models import Reminder
 from review.services import queries as query_services
 from review.services import rounds as round_services
 from scoring.services.releases import freeze_release
 from tests import workflow
-from tests.factories import AnalystFactory, PasswordResetRequestFactory, RoundFactory
+from tests.accounts.factories import UserChangeFactory
+from tests.factories import (
+    AnalystFactory,
+    FocalPointFactory,
+    PasswordResetRequestFactory,
+    RoundFactory,
+)
 from tests.questionnaire.factories import (
     AnswerChangeFactory,
     SubmissionEventFactory,
@@ -35,6 +42,7 @@ APPEND_ONLY_MODELS = sorted(
 # How to build one stored record of each, given a submission (whose round has a version).
 FACTORIES = {
     "accounts.PasswordResetRequest": lambda s: PasswordResetRequestFactory(),
+    "accounts.UserChange": lambda s: UserChangeFactory(),
     "questionnaire.SubmissionEvent": lambda s: SubmissionEventFactory(submission=s),
     "questionnaire.AnswerChange": lambda s: AnswerChangeFactory(submission=s),
     "scoring.ScoreRecord": lambda s: ScoreRecordFactory(
@@ -57,6 +65,13 @@ FACTORIES = {
     ),
     "review.PublicationExclusion": lambda s: round_services.round_exclude_country(
         round=s.round, country=s.country, by=None, reason="a test"
+    ),
+    "review.Reminder": lambda s: Reminder.objects.create(
+        round=s.round,
+        country=s.country,
+        user=FocalPointFactory(countries=[s.country]),
+        days_before=14,
+        closes_on=s.round.closes_on,
     ),
     "scoring.Release": lambda s: freeze_release(round=s.round, by=None, reason="a test"),
     "scoring.ReleaseResult": lambda s: released_result_of(s),

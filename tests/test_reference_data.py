@@ -137,13 +137,20 @@ def test_loading_the_reference_data_twice_changes_nothing():
 
 
 @pytest.mark.django_db
-def test_the_twelfth_and_thirteenth_inquiry_and_an_open_demo_round_exist():
+def test_the_twelfth_and_thirteenth_inquiry_are_published_and_no_demo_round_is_reference_data():
     load_rounds()
     rounds = {r.reference_year: r for r in Round.objects.all()}
+    assert set(rounds) == {2019, 2021}
     assert rounds[2019].name.startswith("Twelfth Inquiry")
     assert rounds[2021].name.startswith("Thirteenth Inquiry")
     assert list(rounds[2021].carries_forward.all()) == [rounds[2019]]
-    assert any(r.state == Round.State.OPEN for r in rounds.values())
+    assert {r.state for r in rounds.values()} == {Round.State.PUBLISHED}
+    assert not any(r.is_demo for r in rounds.values())
+    # Published through the review services, as the system, with the reason recorded.
+    events = rounds[2021].events.order_by("pk")
+    assert [e.action for e in events] == ["opened", "closed", "published"]
+    assert all(e.actor is None and e.reason for e in events)
+    assert rounds[2021].releases.get().number == 1
 
 
 def test_the_scoring_engine_knows_the_same_items_options_and_codes_as_the_methodology_file():

@@ -9,7 +9,6 @@ questionnaire's item cards are (``questionnaire/markup.py``); the template keeps
 from html import escape
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import dateformat, timezone
 from django.utils.formats import get_format
@@ -65,16 +64,6 @@ def dashboard(request, round_code: str):
         "filtered": bool(request.GET.get("region") or request.GET.get("state")),
     }
     return render(request, "review/dashboard.html", context)
-
-
-@login_required
-def submission_placeholder(request, round_code: str, iso3: str):
-    """Stands in for the review page of a submission until it is written (temporary)."""
-    get_object_or_404(Round, code=round_code)
-    access.visible_country_or_404(request.user, iso3=iso3.upper())
-    if not access.can_review(request.user):
-        return refused(request, _("Only analysts and administrators review submissions."))
-    return HttpResponse(_("The review page of this submission is not written yet."))
 
 
 def rows_html(board: selectors.Dashboard) -> SafeString:

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import setup_test_environment, teardown_test_environment
 
 from fixtures.geography import load_countries
-from fixtures.rounds import load_rounds
+from fixtures.rounds import load_demo_rounds, load_rounds
 
 
 class Command(BaseCommand):
@@ -30,6 +30,7 @@ class Command(BaseCommand):
         try:
             load_countries()
             load_rounds()
+            load_demo_rounds()
             results = []
             for app in apps.get_app_configs():
                 try:
