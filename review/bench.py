@@ -210,6 +210,24 @@ def _answers(seed: int) -> dict[str, str]:
     return answers
 
 
+def _content(codes: dict[str, str]) -> dict:
+    """A version's frozen content: each item's answer with its evidence."""
+    return {
+        "answers": {
+            code: {
+                "option_code": option,
+                "policy_name": f"Migration Act, section {code}",
+                "policy_year": 2015,
+                "link": f"https://legislation.example.org/{code}",
+                "citation": "Official Gazette No. 100",
+                "comment": "",
+            }
+            for code, option in codes.items()
+        },
+        "general_comment": "",
+    }
+
+
 @transaction.atomic
 def _fill(round_: Round, countries: list[Country], *, analyst: User, focal_point: User) -> None:
     """Submissions of ``countries`` in turn through ``STATES``, written in bulk (the services
@@ -238,8 +256,8 @@ def _fill(round_: Round, countries: list[Country], *, analyst: User, focal_point
             number=1,
             questionnaire_version_id=round_.version_id,
             revision=2,
-            content={"answers": answers[s.pk], "general_comment": ""},
-            content_hash=content_fingerprint({"answers": answers[s.pk], "general_comment": ""}),
+            content=_content(answers[s.pk]),
+            content_hash=content_fingerprint(_content(answers[s.pk])),
             submitted_by=focal_point,
         )
         for s in frozen

@@ -173,12 +173,14 @@ def _open_queries(*, visible, round: Round) -> dict[int, dict[str, int]]:
 
 
 def _flag_counts(*, visible, round: Round) -> dict[int, int] | None:
-    """Submission id to its number of consistency flags, when review/checks.py provides them."""
+    """Submission id to the consistency flags of its version waiting for review (submitted ones
+    only: checking every version's content costs most of the page), when review/checks.py
+    provides them."""
     if flag_counts is None:
         return None
-    submissions = Submission.objects.filter(round=round, country__in=visible).select_related(
-        "round", "country"
-    )
+    submissions = Submission.objects.filter(
+        round=round, country__in=visible, state=Submission.State.SUBMITTED
+    ).select_related("round", "country")
     return dict(flag_counts(submissions))
 
 
@@ -312,9 +314,9 @@ def dashboard(*, visible, round: Round, countries: QuerySet[Country]) -> Dashboa
                 category=country["category"],
                 open_queries=country_queries["open"],
                 answers_to_read=country_queries["to_read"],
-                # Flags are of a submitted version: a draft has none yet.
+                # Flags are shown for the versions waiting for review.
                 flags=None
-                if flags is None or country["submission_state"] in (None, Submission.State.DRAFT)
+                if flags is None or country["submission_state"] != Submission.State.SUBMITTED
                 else flags.get(country["submission_id"], 0),
                 url=row_url(round, country["iso3"], country["submission_state"]),
             )

@@ -359,3 +359,11 @@ def test_the_dashboard_speaks_the_page_language_and_shows_no_code(client, round_
 def test_the_dashboard_needs_no_inline_script_or_style(client, round_, world):
     html = get(client, AdministratorFactory(), dashboard_url(round_)).content.decode()
     assert not any(inline_code(html).values())
+
+
+def test_a_submitted_version_shows_its_consistency_flags(client, round_, world):
+    html = get(client, AnalystFactory(), dashboard_url(round_)).content.decode()
+    assert "Consistency flags" in html
+    shown = rows(html)
+    assert re.fullmatch(r"\d+", cell_texts(shown["KEN"])[8])
+    assert cell_texts(shown["AGO"])[8] == cell_texts(shown["SEN"])[8] == "—"
