@@ -38,7 +38,7 @@ def test_a_flag_raised_in_french_gets_its_question_in_french(client, analyst, dr
     client.post(page_url("raise_query", draft), {"flag": "no_evidence:2c"})
     text = Query.objects.get().messages.get().text
     # The answer's label is the instrument's French one (the sentence follows the catalogue).
-    assert "“Oui”" in text and "yes" not in text
+    assert "« Oui »" in text and "yes" not in text
 
 
 def test_a_flag_becomes_a_query_in_one_action_with_its_prewritten_text(
