@@ -270,7 +270,7 @@ def _run(arguments, faults, password, database_url, private, started) -> int:
         )
         data = _prepare(env, os.path.join(workdir, "people.json"))
         metrics, ledger = Metrics(), Ledger()
-        outage = {}
+        outage, aborted = {}, ""
         log_path = os.path.join(workdir, "gunicorn.log")
         with open(log_path, "w+", encoding="utf-8") as log:
             server, port = start_server(env, workers=arguments.workers, log=log)
@@ -284,7 +284,10 @@ def _run(arguments, faults, password, database_url, private, started) -> int:
                 if private is not None:
                     restarter = _restart_halfway(private, story, arguments.outage_seconds, outage)
                 phase_start = time.monotonic()
-                story.run()
+                try:
+                    story.run()
+                except SystemExit as stop:  # a route the story needs is missing
+                    aborted = str(stop)
                 run_seconds = time.monotonic() - phase_start
             finally:
                 if restarter is not None:
@@ -294,6 +297,12 @@ def _run(arguments, faults, password, database_url, private, started) -> int:
             server_log = log.read().strip()
         figures = metrics.figures(run_seconds)
         figures["phases"] = story.phases
+        if aborted:
+            _print(figures)
+            _merge(Path(arguments.output), f"simulate_round.{_variant(faults)}",
+                   figures | {"aborted": aborted})  # fmt: skip
+            print(f"\n{aborted}")
+            return 1
         print("\nChecking the database…")
         findings = _checks(env, ledger, data["round"], workdir)
         mail = {"written": findings["mail"]["written"], "unsent_at_end": findings["mail"]["unsent"]}
