@@ -320,7 +320,9 @@ def _run(arguments, faults, password, database_url, private, started) -> int:
         problems["mail"] = [f"{mail['unsent_at_end']} mails unsent with a working mail server"]
     if "database" in faults and not figures["unavailable_503"]:
         problems["database"] = ["the database was restarted but no request was answered 503"]
+    log_counts, others = _server_log(server_log, faults)
     figures |= {
+        "server_log": log_counts | {"other_lines": len(others)},
         "faults": faults,
         "countries": len(story.countries),
         "people": len(data["people"]),
@@ -352,9 +354,8 @@ def _run(arguments, faults, password, database_url, private, started) -> int:
             print(f"  {line}")
     if not problems:
         print("End checks: nothing lost, every state change recorded once, release = engine.")
-    noisy = _unexpected_server_lines(server_log)
-    if noisy:
-        print("\ngunicorn said:\n" + noisy[-4000:])
+    if others:
+        print(f"\ngunicorn said ({len(others)} other lines):\n" + "\n".join(others)[-4000:])
     key = f"simulate_round.{_variant(faults)}"
     _merge(Path(arguments.output), key, figures | {"problems": problems})
     print(f"\nWrote {key} to {arguments.output} (whole run {figures['total_seconds']} s)")
@@ -365,9 +366,26 @@ def _run(arguments, faults, password, database_url, private, started) -> int:
     return 0
 
 
-def _unexpected_server_lines(log: str) -> str:
-    """The server's log without what an outage is expected to log (errors turned into 503s)."""
-    return log.strip()
+EXPECTED_LOG_LINES = {
+    "409 conflict answers": re.compile(r"^Conflict: \S+/questionnaire/save/$"),
+    "503 try-again answers": re.compile(r"^Service Unavailable: \S+$"),
+    "mails not sent (refused)": re.compile(r"^E-mail \d+ to \S+ not sent \(attempt \d+\): "),
+}
+
+
+def _server_log(log: str, faults: list[str]) -> tuple[dict, list[str]]:
+    """The server's log lines counted by what the run expects, and the others."""
+    counts = dict.fromkeys(EXPECTED_LOG_LINES, 0)
+    others = []
+    for line in log.splitlines()[:1_000_000]:
+        for name, pattern in EXPECTED_LOG_LINES.items():
+            if pattern.search(line) and ("mail" in faults or not name.startswith("mails")):
+                counts[name] += 1
+                break
+        else:
+            if line.strip():
+                others.append(line)
+    return counts, others
 
 
 def _restart_halfway(private, story: Story, down: float, outage: dict) -> threading.Thread:
