@@ -23,7 +23,7 @@ from policyindex.access import (
 )
 
 from .forms import read_posted
-from .instrument_cache import version_items
+from .instrument_cache import version_items, version_texts
 from .models import Round, Submission
 from .presenter import questionnaire_page, shown_text
 from .selectors import (
@@ -150,35 +150,98 @@ def start_from_previous(request, round_code: str, iso3: str):
 def _editable_page(request, questionnaire: Questionnaire):
     """The form as saved, served from fragments cached by revision (the security token never is)."""
     key = questionnaire_fragments_key(**questionnaire.subject)
+    if questionnaire.on_behalf:
+        key += ":on-behalf"
     fragments = cache.get(key)
     if fragments is None:
         page = questionnaire_page(**questionnaire.subject)
         context = {**questionnaire.context, "page": page, "revision": questionnaire.revision}
         fragments = {
-            part: render_to_string(f"questionnaire/includes/fill_{part}.html", context, request)
-            for part in ("top", "items")
+            part: render_to_string(f"questionnaire/includes/{name}.html", context, request)
+            for part, name in (("header", "header"), ("top", "fill_top"), ("items", "fill_items"))
         }
         cache.set(key, fragments, FRAGMENTS_SECONDS)
     return render(
         request,
         "questionnaire/fill.html",
-        {**questionnaire.context, "fragments": fragments, "revision": questionnaire.revision},
+        {
+            **questionnaire.context,
+            **_review_notes(request, questionnaire),
+            "fragments": fragments,
+            "revision": questionnaire.revision,
+        },
     )
 
 
 def _render_form(request, questionnaire: Questionnaire, page, *, status: int = 200):
-    context = {**questionnaire.context, "page": page, "revision": questionnaire.revision}
+    context = {
+        **questionnaire.context,
+        **_review_notes(request, questionnaire),
+        "page": page,
+        "revision": questionnaire.revision,
+    }
     return render(request, "questionnaire/fill.html", context, status=status)
 
 
 def _read_only(request, questionnaire: Questionnaire, *, status: int = 200):
+    notes = _review_notes(request, questionnaire)
     if questionnaire.submission is None:
         return render(
-            request, "questionnaire/not_started.html", questionnaire.context, status=status
+            request,
+            "questionnaire/not_started.html",
+            {**questionnaire.context, **notes},
+            status=status,
         )
     page = questionnaire_page(**questionnaire.subject)
-    context = {**questionnaire.context, "page": page, "reason": questionnaire.refusal}
+    context = {**questionnaire.context, **notes, "page": page, "reason": questionnaire.refusal}
     return render(request, "questionnaire/read_only.html", context, status=status)
+
+
+def _review_notes(request, questionnaire: Questionnaire) -> dict:
+    """What the review says to whoever fills or reads the questionnaire: the open queries, why it
+    was returned, and for an analyst in scope whether they may enter answers on the country's
+    behalf. A draft that was never submitted has no queries: nothing is read for it."""
+    submission, user = questionnaire.submission, request.user
+    notes: dict = {"return_note": None, "open_queries": [], "may_enter_on_behalf": False}
+    if submission is not None and submission.state != Submission.State.DRAFT:
+        texts = version_texts(questionnaire.round.version)
+        queries = (
+            submission.queries.filter(state="open")
+            .select_related("item", "raised_by")
+            .prefetch_related("messages__author")
+            .order_by("raised_at", "pk")
+        )
+        notes["open_queries"] = [
+            {
+                "query": query,
+                "item_name": texts[query.item.code].name
+                if query.item_id and query.item.code in texts
+                else "",
+                "messages": list(query.messages.all()),
+            }
+            for query in queries
+        ]
+        if submission.state == Submission.State.RETURNED:
+            notes["return_note"] = (
+                submission.events.filter(action__in=["returned", "reopened"])
+                .select_related("actor")
+                .order_by("-at", "-pk")
+                .first()
+            )
+    if user.is_analyst and not questionnaire.on_behalf:
+        refusal = (
+            edit_refusal_reason(user, submission, on_behalf=True)
+            if submission is not None
+            else questionnaire_refusal_reason(
+                user, round=questionnaire.round, country=questionnaire.country, on_behalf=True
+            )
+        )
+        notes["may_enter_on_behalf"] = refusal is None
+    notes["on_behalf_url"] = (
+        reverse("questionnaire:fill", args=[questionnaire.round.code, questionnaire.country.iso3])
+        + "?on_behalf=1"
+    )
+    return notes
 
 
 # --- Saving --------------------------------------------------------------------------------------

@@ -1,0 +1,593 @@
+"""What the review page and the timeline show: read-only queries and their presentation.
+
+The review page shows one submitted version: every item by domain with its answer by label and its
+evidence, what changed since the previous version, the country's validated answer of the previous
+round, the consistency checks, the score the version would get, the queries and the actions the
+user may take. Everything comes in a fixed number of queries, whatever the number of versions,
+queries or messages.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from kernel.translation import current_language
+from policyindex import access
+from questionnaire.forms import LABELS
+from questionnaire.instrument_cache import label_among_options, version_items, version_texts
+from questionnaire.models import Submission, SubmissionVersion
+from questionnaire.selectors import previous_validated_submission
+from questionnaire.services.answers import ANSWER_FIELDS, EVIDENCE_FIELDS
+from review import checks, transitions
+from review.models import Query, QueryMessage, RoundEvent
+from review.services.queries import REVIEWABLE
+from review.services.submissions import validation_refusal
+from scoring import engine
+from scoring.models import ScoreRecord
+from scoring.models.choices import Category
+
+# The review actions with a page of their own: the URL name of each.
+ACTION_URLS = {"return": "review:return", "validate": "review:validate", "reopen": "review:reopen"}
+
+
+def person(user) -> str:
+    if user is None:
+        return _("the system")
+    return user.get_full_name() or user.username
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class FlagView:
+    key: str
+    check: str
+    message: str
+    query_text: str
+    asked: bool  # a query on it is open
+
+
+@dataclass
+class ItemReview:
+    code: str
+    name: str
+    text: str
+    answer_label: str
+    evidence: list[tuple[str, str, str]]  # (label, value, kind)
+    changes: list[Change] = field(default_factory=list)
+    previous_label: str = ""
+    previous_evidence: str = ""
+    previous_differs: bool = False
+    flags: list[FlagView] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        return f"item-{self.code}"
+
+
+@dataclass
+class DomainReview:
+    number: int
+    name: str
+    items: list[ItemReview]
+
+
+@dataclass(frozen=True)
+class ScoreView:
+    label: str
+    score: object  # Fraction
+    category: str
+
+
+@dataclass(frozen=True)
+class ActionView:
+    action: str
+    label: str
+    url: str
+    needs_reason: bool
+    refusal: str = ""
+
+
+@dataclass(frozen=True)
+class QueryView:
+    query: Query
+    target: str
+    messages: list
+    may_reply: bool
+    may_close: bool
+    may_reopen: bool
+
+
+@dataclass
+class ReviewPage:
+    round: object
+    country: object
+    submission: Submission | None
+    version: SubmissionVersion | None
+    versions: list[SubmissionVersion]
+    previous_version: SubmissionVersion | None = None
+    is_latest: bool = True
+    domains: list[DomainReview] = field(default_factory=list)
+    general_comment: str = ""
+    general_comment_change: Change | None = None
+    previous_round_name: str = ""
+    overall: ScoreView | None = None
+    domain_scores: list[ScoreView] = field(default_factory=list)
+    imputed: list[str] = field(default_factory=list)
+    actions: list[ActionView] = field(default_factory=list)
+    open_queries: list[QueryView] = field(default_factory=list)
+    closed_queries: list[QueryView] = field(default_factory=list)
+    may_raise_queries: bool = False
+    item_choices: list[tuple[str, str]] = field(default_factory=list)
+    flag_count: int = 0
+    entered_by: list[str] = field(default_factory=list)
+    may_enter_on_behalf: bool = False
+    previous_round: Submission | None = None
+    asked: set = field(default_factory=set)
+    items_key: str = ""
+
+
+def _labeller(items):
+    by_code = {item.code: item for item in items}
+
+    def label(code: str, option: str) -> str:
+        item = by_code.get(code)
+        if not option:
+            return ""
+        # A code the version does not offer is never shown raw.
+        return (label_among_options(item, option) if item else "") or _("(an answer not offered)")
+
+    return label
+
+
+def _shown(name: str, value, code: str, label) -> str:
+    if name == "option_code":
+        return label(code, value or "") if value else ""
+    return _text(value)
+
+
+def _queries(
+    submission: Submission, user, texts, *, may_raise: bool
+) -> tuple[list[QueryView], list[QueryView]]:
+    may_answer = access.may_answer_queries(user, submission.country)
+    rows = (
+        Query.objects.filter(submission=submission)
+        .select_related("item")
+        .prefetch_related(
+            Prefetch(
+                "messages",
+                queryset=QueryMessage.objects.select_related("author").order_by("at", "pk"),
+            )
+        )
+        .order_by("raised_at", "pk")
+    )
+    open_, closed = [], []
+    for query in rows:
+        target = (
+            texts[query.item.code].name
+            if query.item_id and query.item.code in texts
+            else _("The whole questionnaire")
+        )
+        view = QueryView(
+            query=query,
+            target=target,
+            messages=list(query.messages.all()),
+            may_reply=query.is_open and (may_raise or may_answer),
+            may_close=query.is_open and may_raise,
+            may_reopen=not query.is_open and may_raise,
+        )
+        (open_ if query.is_open else closed).append(view)
+    return open_, closed
+
+
+def _actions(submission: Submission, user, latest: SubmissionVersion | None) -> list[ActionView]:
+    found = []
+    args = [submission.round.code, submission.country.iso3]
+    acts_as: dict[str, bool] = {}
+    for t in transitions.actions_from("submission", submission.state):
+        if t.action not in ACTION_URLS:
+            continue
+        if t.who not in acts_as:
+            acts_as[t.who] = access.acts_as(user, t.who, submission.country)
+        if not acts_as[t.who]:
+            continue
+        refusal = ""
+        if t.action == "validate":
+            refusal = validation_refusal(submission, latest, user) or ""
+        elif t.action == "reopen" and submission.round.state == submission.round.State.PUBLISHED:
+            refusal = _("The round is published: its figures change only by a revised release.")
+        found.append(
+            ActionView(
+                action=t.action,
+                label=str(t.label),
+                url=reverse(ACTION_URLS[t.action], args=args),
+                needs_reason=t.needs_reason,
+                refusal=refusal,
+            )
+        )
+    return found
+
+
+def _score(answers: dict, domain_names: dict[int, str]):
+    try:
+        result = engine.compute_score(answers)
+    except engine.ScoringError:
+        return None, [], []
+    overall = ScoreView(
+        _("Overall"), result.overall.score, Category(result.overall.category.code).label
+    )
+    domains = [
+        ScoreView(
+            _("Domain %(number)s: %(name)s")
+            % {"number": d.number, "name": domain_names.get(d.number, "")},
+            d.score,
+            Category(d.category.code).label,
+        )
+        for d in result.domains
+    ]
+    return overall, domains, list(result.imputed_items)
+
+
+def _previous_round_answers(previous: Submission | None) -> dict[str, dict]:
+    """Item code to the previous round's validated answer (with its label)."""
+    if previous is None:
+        return {}
+    items = version_items(previous.round.version)
+    by_code = {item.code: item for item in items}
+    rows = {row["item__code"]: row for row in previous.answers.values("item__code", *ANSWER_FIELDS)}
+    for row in rows.values():
+        item = by_code.get(row["item__code"])
+        row["label"] = label_among_options(item, row["option_code"]) if item else ""
+    return rows
+
+
+def may_enter_on_behalf(user, *, round, country, submission) -> bool:
+    """An analyst in scope may enter the country's answers while it is not started, a draft or
+    returned, and the round accepts them."""
+    if not user.is_analyst:
+        return False
+    if submission is None:
+        refusal = access.questionnaire_refusal_reason(
+            user, round=round, country=country, on_behalf=True
+        )
+    else:
+        # A submitted or validated copy is refused whoever asks: asked first, it costs no query.
+        refusal = access.edit_refusal_reason(user, submission, on_behalf=True)
+    return refusal is None and access.is_analyst_for(user, country)
+
+
+def _flag_views(flags, *, label, previous_round_name: str, reference_year: int, asked: set):
+    words = {"label": label, "previous_round": previous_round_name}
+    return [
+        FlagView(
+            key=flag.key,
+            check=flag.check,
+            message=checks.describe(flag, **words, reference_year=reference_year),
+            query_text=checks.query_text(flag, **words, reference_year=reference_year),
+            asked=flag.key in asked,
+        )
+        for flag in flags
+    ]
+
+
+def _version_flags(version: SubmissionVersion, items, *, round, previous_rows) -> list:
+    return checks.version_flags(
+        version.answers,
+        option_values=checks.option_values_of(items),
+        previous={code: row["option_code"] for code, row in previous_rows.items()},
+        reference_year=round.reference_year,
+        item_order=[item.code for item in items],
+    )
+
+
+def current_flag(submission: Submission, key: str) -> FlagView | None:
+    """The flag ``key`` of the submission's latest version, if it raises it now (with the query's
+    text in the active language)."""
+    latest = submission.versions.select_related("questionnaire_version").order_by("-number")
+    version = latest.first()
+    if version is None:
+        return None
+    previous = previous_validated_submission(round=submission.round, country=submission.country)
+    previous_rows = _previous_round_answers(previous)
+    items = version_items(version.questionnaire_version)
+    flags = [
+        f
+        for f in _version_flags(version, items, round=submission.round, previous_rows=previous_rows)
+        if f.key == key
+    ]
+    views = _flag_views(
+        flags,
+        label=_labeller(items),
+        previous_round_name=previous.round.display_name if previous else "",
+        reference_year=submission.round.reference_year,
+        asked=set(),
+    )
+    return views[0] if views else None
+
+
+def review_page(*, user, round, country, submission, number: int | None = None):
+    """The review page of the submission's version ``number`` (the latest by default); None when
+    the submission has no such version.
+
+    What depends only on the version, the previous round, the language and the open flags (the
+    items, the checks, the score) is built by ``fill_items`` only when the page's cached copy of
+    it (``items_key``) is missing."""
+    if submission is None:
+        return ReviewPage(
+            round=round,
+            country=country,
+            submission=None,
+            version=None,
+            versions=[],
+            may_enter_on_behalf=may_enter_on_behalf(
+                user, round=round, country=country, submission=None
+            ),
+        )
+    versions = list(
+        submission.versions.select_related("questionnaire_version", "submitted_by")
+        .defer("content")
+        .order_by("number")
+    )
+    latest = versions[-1] if versions else None
+    page = ReviewPage(
+        round=round,
+        country=country,
+        submission=submission,
+        version=None,
+        versions=versions,
+        may_enter_on_behalf=may_enter_on_behalf(
+            user, round=round, country=country, submission=submission
+        ),
+    )
+    if latest is None:
+        if number is not None:
+            return None
+        page.actions = _actions(submission, user, latest)
+        return page
+    shown = latest if number is None else next((v for v in versions if v.number == number), None)
+    if shown is None:
+        return None
+    earlier = [v for v in versions if v.number < shown.number]
+    page.version, page.previous_version = shown, earlier[-1] if earlier else None
+    page.is_latest = shown.number == latest.number
+    texts = version_texts(shown.questionnaire_version)
+    may_raise = access.may_raise_queries(user, country)
+    page.open_queries, page.closed_queries = _queries(submission, user, texts, may_raise=may_raise)
+    if page.is_latest:
+        page.actions = _actions(submission, user, latest)
+    page.may_raise_queries = page.is_latest and submission.state in REVIEWABLE and may_raise
+    page.item_choices = [(code, t.name) for code, t in texts.items()]
+    if shown.entered_by_ids:
+        page.entered_by = [
+            person(u) for u in User.objects.filter(pk__in=shown.entered_by_ids).order_by("pk")
+        ]
+    page.previous_round = previous_validated_submission(round=round, country=country)
+    page.asked = {q.query.flag for q in page.open_queries if q.query.flag}
+    page.items_key = (
+        "review:items:"
+        + hashlib.sha256(
+            repr(
+                (
+                    # The moment tells a version from another that reused its primary key.
+                    (shown.pk, shown.submitted_at.isoformat()),
+                    (page.previous_version.pk, page.previous_version.submitted_at.isoformat())
+                    if page.previous_version
+                    else None,
+                    (page.previous_round.pk, page.previous_round.updated_at.isoformat())
+                    if page.previous_round
+                    else None,
+                    round.pk,
+                    round.reference_year,
+                    submission.state,
+                    page.is_latest,
+                    page.may_raise_queries,
+                    sorted(page.asked),
+                    current_language(),
+                )
+            ).encode()
+        ).hexdigest()
+    )
+    return page
+
+
+def fill_items(page: ReviewPage) -> ReviewPage:
+    """The items of the shown version with their changes, the previous round, the flags, and the
+    score: everything the page's cached part shows."""
+    shown, previous_version, round = page.version, page.previous_version, page.round
+    contents = dict(
+        SubmissionVersion.objects.filter(
+            pk__in=[v.pk for v in (shown, previous_version) if v is not None]
+        ).values_list("pk", "content")
+    )
+    shown.content = contents[shown.pk]
+    if previous_version is not None:
+        previous_version.content = contents[previous_version.pk]
+    items = version_items(shown.questionnaire_version)
+    texts = version_texts(shown.questionnaire_version)
+    label = _labeller(items)
+    answers = shown.answers
+    before = previous_version.answers if previous_version else None
+    previous = page.previous_round
+    page.previous_round_name = previous.round.display_name if previous else ""
+    previous_rows = _previous_round_answers(previous)
+    flags = _version_flags(shown, items, round=round, previous_rows=previous_rows)
+    page.flag_count = len(flags)
+    flags_by_item: dict[str, list[FlagView]] = {}
+    views = _flag_views(
+        flags,
+        label=label,
+        previous_round_name=page.previous_round_name,
+        reference_year=round.reference_year,
+        asked=page.asked,
+    )
+    for flag, view in zip(flags, views, strict=True):
+        flags_by_item.setdefault(flag.item_code, []).append(view)
+
+    field_labels = {name: str(LABELS[name]) for name in ANSWER_FIELDS}
+    domains: dict[int, DomainReview] = {}
+    for item in items:
+        answer = answers.get(item.code, {})
+        evidence = [
+            (field_labels[name], _text(answer.get(name)), name)
+            for name in EVIDENCE_FIELDS
+            if _text(answer.get(name)).strip()
+        ]
+        view = ItemReview(
+            code=item.code,
+            name=texts[item.code].name,
+            text=texts[item.code].text,
+            answer_label=label(item.code, answer.get("option_code") or "")
+            if answer.get("option_code")
+            else "",
+            evidence=evidence,
+            flags=flags_by_item.get(item.code, []),
+        )
+        if before is not None:
+            old = before.get(item.code, {})
+            for name in ANSWER_FIELDS:
+                if _text(old.get(name)) != _text(answer.get(name)):
+                    view.changes.append(
+                        Change(
+                            field_labels[name],
+                            _shown(name, old.get(name), item.code, label),
+                            _shown(name, answer.get(name), item.code, label),
+                        )
+                    )
+        row = previous_rows.get(item.code)
+        if row is not None:
+            view.previous_label = row["label"]
+            view.previous_evidence = ", ".join(
+                part for part in (row["policy_name"], _text(row["policy_year"])) if part
+            )
+            view.previous_differs = (row["option_code"] or "") != (answer.get("option_code") or "")
+        if item.domain.number not in domains:
+            domains[item.domain.number] = DomainReview(
+                item.domain.number, item.domain.display_name, []
+            )
+        domains[item.domain.number].items.append(view)
+    page.domains = list(domains.values())
+    page.general_comment = shown.content.get("general_comment", "")
+    if before is not None and previous_version.content.get("general_comment", "") != (
+        page.general_comment
+    ):
+        page.general_comment_change = Change(
+            str(LABELS["general_comment"]),
+            previous_version.content.get("general_comment", ""),
+            page.general_comment,
+        )
+    page.overall, page.domain_scores, page.imputed = _score(
+        shown.answer_codes(), {number: d.name for number, d in domains.items()}
+    )
+    return page
+
+
+# --- The timeline ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: datetime
+    order: int  # among entries of the same moment: state changes after what caused them
+    what: str
+    who: str
+    why: str = ""
+    kind: str = ""
+
+
+def _dates(details: dict) -> str:
+    from django.utils.dateparse import parse_date
+    from django.utils.formats import date_format
+
+    parts = []
+    names = {"opens_on": _("opening date"), "closes_on": _("closing date")}
+    for name, values in details.items():
+        if name not in names or not isinstance(values, list) or len(values) != 2:
+            continue
+        old, new = (parse_date(v) if isinstance(v, str) else None for v in values)
+        if old and new:
+            parts.append(
+                _("%(name)s %(old)s → %(new)s")
+                % {
+                    "name": names[name],
+                    "old": date_format(old, "DATE_FORMAT"),
+                    "new": date_format(new, "DATE_FORMAT"),
+                }
+            )
+    return "; ".join(parts)
+
+
+def _score_text(record: ScoreRecord) -> str:
+    from policyindex.templatetags.localized_numbers import localized_number
+
+    return _("Score %(score)s: %(category)s (%(trigger)s)") % {
+        "score": localized_number(record.exact_score, 1),
+        "category": record.get_category_display(),
+        "trigger": record.get_trigger_display(),
+    }
+
+
+def timeline_entries(*, round, country, submission: Submission | None) -> list[Entry]:
+    """Every state change, frozen version, query message, score record and deadline change of the
+    country's submission for the round, oldest first (a fixed number of queries)."""
+    entries: list[Entry] = []
+    if submission is not None:
+        for v in submission.versions.select_related("submitted_by").order_by("number"):
+            what = _("Version %(number)s frozen for review") % {"number": v.number}
+            why = ""
+            if v.entered_on_behalf:
+                what = _(
+                    "Version %(number)s frozen for review, entered on behalf of the country"
+                ) % {"number": v.number}
+                why = v.source
+            entries.append(Entry(v.submitted_at, 0, what, person(v.submitted_by), why, "version"))
+        for e in submission.events.select_related("actor").order_by("at", "pk"):
+            if e.from_state:
+                what = _("%(action)s: %(old)s → %(new)s") % {
+                    "action": e.get_action_display(),
+                    "old": e.get_from_state_display(),
+                    "new": e.get_to_state_display(),
+                }
+            else:
+                what = e.get_action_display()
+            entries.append(Entry(e.at, 1, what, person(e.actor), e.note, "state"))
+        messages = QueryMessage.objects.filter(query__submission=submission).select_related(
+            "author", "query__item"
+        )
+        for m in messages.order_by("at", "pk"):
+            target = m.query.item.code if m.query.item_id else _("the whole questionnaire")
+            what = _("Query on %(target)s: %(kind)s") % {
+                "target": target,
+                "kind": m.get_kind_display().lower(),
+            }
+            entries.append(Entry(m.at, 2, what, person(m.author), m.text, "query"))
+    records = ScoreRecord.objects.filter(round=round, country=country).select_related(
+        "triggered_by"
+    )
+    for r in records.order_by("created_at", "pk"):
+        entries.append(
+            Entry(r.created_at, 3, _score_text(r), person(r.triggered_by), r.reason, "score")
+        )
+    round_events = RoundEvent.objects.filter(round=round).filter(
+        Q(country=country) | Q(action=RoundEvent.Action.DATES_CHANGED, country=None)
+    )
+    for e in round_events.select_related("actor").order_by("at", "pk"):
+        what = e.get_action_display()
+        dates = _dates(e.details or {})
+        if dates:
+            what = f"{what}: {dates}"
+        entries.append(Entry(e.at, 4, what, person(e.actor), e.reason, "deadline"))
+    return sorted(entries, key=lambda entry: (entry.at, entry.order))

@@ -1,0 +1,169 @@
+"""The review page of a submitted version, and the review actions posted from it.
+
+Who may see what is decided by ``policyindex/access.py``; whether an action is allowed, by the
+services (through the transition table). A refused action changes nothing and says why."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db.models import prefetch_related_objects
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from kernel.messages import translate_when_shown
+from policyindex import access
+from questionnaire.models import Round, Submission
+from review.forms import ReasonForm
+from review.selectors_review import fill_items, review_page
+from review.services.errors import ActionRefused
+from review.services.submissions import (
+    submission_reopen,
+    submission_return,
+    submission_validate,
+)
+
+# How long a version's rendered items stay cached: their key changes with everything they show, so
+# this only bounds how long a corrected translation of the instrument takes to show.
+ITEMS_SECONDS = 300
+
+# --- Shared by the review views -------------------------------------------------------------------
+
+
+def target(user, round_code: str, iso3: str, *, reviewers_only: bool = True):
+    """(round, country, submission or None) of the URL, if the user may see it; 404 otherwise.
+
+    The review page is for analysts in scope and administrators; the timeline and the replies to
+    queries also for the country's focal points."""
+    if reviewers_only and not access.can_review(user):
+        raise Http404
+    if user.is_analyst:
+        # Read once: access.py consults an analyst's regions at every question of scope.
+        prefetch_related_objects([user], "regions")
+    submission = access.visible_submission(
+        user,
+        Submission.objects.select_related("round__version", "country"),
+        round__code=round_code,
+        country__iso3=iso3.upper(),
+    )
+    if submission is not None:
+        return submission.round, submission.country, submission
+    country = access.visible_country_or_404(user, iso3=iso3.upper())
+    round_ = get_object_or_404(Round.objects.select_related("version"), code=round_code)
+    return round_, country, None
+
+
+def submission_or_404(user, round_code: str, iso3: str, *, reviewers_only: bool = True):
+    _round, _country, submission = target(user, round_code, iso3, reviewers_only=reviewers_only)
+    if submission is None:
+        raise Http404
+    return submission
+
+
+def review_url(submission) -> str:
+    return reverse("review:submission", args=[submission.round.code, submission.country.iso3])
+
+
+def back(request, default: str, *, anchor: str = ""):
+    """Back to the page the form came from (``next``, if it is on this site), else ``default``;
+    at ``anchor`` when given and the address has none."""
+    next_url = request.POST.get("next") or ""
+    if not (
+        next_url
+        and url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        next_url = default
+    if anchor and "#" not in next_url:
+        next_url = f"{next_url}#{anchor}"
+    return redirect(next_url)
+
+
+def refused(request, error: ActionRefused) -> None:
+    messages.error(
+        request,
+        translate_when_shown(gettext_lazy("Nothing was changed. %(reason)s"), reason=str(error)),
+    )
+
+
+# --- The page ---------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def submission_review(request, round_code: str, iso3: str, number: int | None = None):
+    round_, country, submission = target(request.user, round_code, iso3)
+    page = review_page(
+        user=request.user, round=round_, country=country, submission=submission, number=number
+    )
+    if page is None:
+        raise Http404
+    context = {"page": page, "round": round_, "country": country, "submission": submission}
+    items_html = None
+    if page.version is not None:
+        # The items, checks and score of a version: cached, keyed by all they depend on.
+        items_html = cache.get(page.items_key)
+        if items_html is None:
+            fill_items(page)
+            items_html = render_to_string("review/includes/review_items.html", context)
+            cache.set(page.items_key, items_html, ITEMS_SECONDS)
+    return render(request, "review/review_page.html", {**context, "items_html": items_html})
+
+
+# --- The actions ------------------------------------------------------------------------------
+
+
+def _act(request, round_code: str, iso3: str, action, success):
+    submission = submission_or_404(request.user, round_code, iso3)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, gettext_lazy("Nothing was changed: the reason is too long."))
+        return redirect(review_url(submission))
+    try:
+        action(submission, form.cleaned_data["reason"])
+    except ActionRefused as error:
+        refused(request, error)
+    else:
+        messages.success(request, success)
+    return redirect(review_url(submission))
+
+
+@require_POST
+@login_required
+def return_submission(request, round_code: str, iso3: str):
+    return _act(
+        request,
+        round_code,
+        iso3,
+        lambda s, reason: submission_return(submission=s, by=request.user, reason=reason),
+        gettext_lazy("The questionnaire was returned to the country with your reason."),
+    )
+
+
+@require_POST
+@login_required
+def validate_submission(request, round_code: str, iso3: str):
+    return _act(
+        request,
+        round_code,
+        iso3,
+        lambda s, reason: submission_validate(submission=s, by=request.user, note=reason),
+        gettext_lazy("The questionnaire was validated and its score recorded."),
+    )
+
+
+@require_POST
+@login_required
+def reopen_submission(request, round_code: str, iso3: str):
+    return _act(
+        request,
+        round_code,
+        iso3,
+        lambda s, reason: submission_reopen(submission=s, by=request.user, reason=reason),
+        gettext_lazy("The questionnaire was reopened and returned to the country."),
+    )
