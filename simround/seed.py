@@ -16,14 +16,32 @@ ROUND_CODE = "sim-2029"
 REASON = "Simulated round (make simulate-round): opened by the system"
 
 
+def logged_in_session(user):
+    """An unsaved session row of ``user`` as the login form would write it (ModelBackend)."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    store = SessionStore()
+    data = {
+        SESSION_KEY: str(user.pk),
+        BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+        HASH_SESSION_KEY: user.get_session_auth_hash(),
+    }
+    return Session(
+        session_key=store._get_new_session_key(),
+        session_data=store.encode(data),
+        expire_date=timezone.now() + datetime.timedelta(days=1),
+    )
+
+
 def main(path: str) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "policyindex.settings")
     import django
 
     django.setup()
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.hashers import make_password
-    from django.contrib.sessions.backends.db import SessionStore
     from django.contrib.sessions.models import Session
     from django.db import transaction
     from django.utils import timezone
@@ -100,21 +118,11 @@ def main(path: str) -> None:
         User.regions.through.objects.bulk_create(
             User.regions.through(user_id=saved[u.username].pk, region_id=r.pk) for u, r in scoped
         )
-        expires = timezone.now() + datetime.timedelta(days=1)
         sessions = []
         for entry in people:
-            user = saved[entry["username"]]
-            store = SessionStore()
-            key = store._get_new_session_key()
-            data = {
-                SESSION_KEY: str(user.pk),
-                BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
-                HASH_SESSION_KEY: user.get_session_auth_hash(),
-            }
-            sessions.append(
-                Session(session_key=key, session_data=store.encode(data), expire_date=expires)
-            )
-            entry["session"] = key
+            session = logged_in_session(saved[entry["username"]])
+            sessions.append(session)
+            entry["session"] = session.session_key
         Session.objects.bulk_create(sessions)
     people.sort(key=lambda p: p["username"])
     items = list(version.items.select_related("response_set").order_by("order"))
