@@ -77,4 +77,8 @@ def _kept_load_test_figures(path: Path) -> dict:
         return {}
     if not isinstance(previous, dict):
         return {}
-    return {key: value for key, value in previous.items() if key.startswith(("loadtest.", "simulate_round."))}
+    return {
+        key: value
+        for key, value in previous.items()
+        if key.startswith(("loadtest.", "simulate_round."))
+    }
