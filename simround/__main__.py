@@ -346,6 +346,7 @@ def _run(arguments, faults, password, database_url, private, started) -> int:
         f"{findings['transitions_checked']}; queries: {dict(ledger.queries)}"
     )
     print(f"Mail: {mail}")
+    print(f"Server log: {figures['server_log']}")
     if outage:
         print(f"Database restart: {outage}")
     for check, found in sorted(problems.items()):
