@@ -322,7 +322,7 @@ def _run(arguments, faults, password, database_url, private, started) -> int:
         problems["database"] = ["the database was restarted but no request was answered 503"]
     log_counts, others = _server_log(server_log, faults)
     figures |= {
-        "server_log": log_counts | {"other_lines": len(others)},
+        "server_log": log_counts | {"other_records": len(others)},
         "faults": faults,
         "countries": len(story.countries),
         "people": len(data["people"]),
@@ -356,7 +356,7 @@ def _run(arguments, faults, password, database_url, private, started) -> int:
     if not problems:
         print("End checks: nothing lost, every state change recorded once, release = engine.")
     if others:
-        print(f"\ngunicorn said ({len(others)} other lines):\n" + "\n".join(others)[-4000:])
+        print(f"\ngunicorn said ({len(others)} other records):\n" + "\n".join(others)[-4000:])
     key = f"simulate_round.{_variant(faults)}"
     _merge(Path(arguments.output), key, figures | {"problems": problems})
     print(f"\nWrote {key} to {arguments.output} (whole run {figures['total_seconds']} s)")
@@ -372,20 +372,45 @@ EXPECTED_LOG_LINES = {
     "503 try-again answers": re.compile(r"^Service Unavailable: \S+$"),
     "mails not sent (refused)": re.compile(r"^E-mail \d+ to \S+ not sent \(attempt \d+\): "),
 }
+EXCEPTION_LINE = re.compile(r"^[\w.]+(Error|Exception|Exit|Interrupt)\b")
+DATABASE_ERROR = re.compile(r"^django\.db\.utils\.(OperationalError|InterfaceError): ", re.M)
+
+
+def _starts_record(line: str) -> bool:
+    """A line of its own, not the inside or the end of a traceback."""
+    if not line or line[0] in " \t" or EXCEPTION_LINE.match(line):
+        return False
+    return not line.startswith(("Traceback", "During handling", "The above exception"))
 
 
 def _server_log(log: str, faults: list[str]) -> tuple[dict, list[str]]:
-    """The server's log lines counted by what the run expects, and the others."""
+    """The server's log records counted by what the run expects, and the others. A record is a
+    line and its traceback; during a database outage, a middleware's database error logged as a
+    server error is expected too (the outermost middleware answers 503 in its place)."""
+    records: list[list[str]] = []
+    for line in log.splitlines()[:2_000_000]:
+        if not records or _starts_record(line):
+            records.append([line])
+        else:
+            records[-1].append(line)
     counts = dict.fromkeys(EXPECTED_LOG_LINES, 0)
+    counts["database errors during the outage (answered 503)"] = 0
     others = []
-    for line in log.splitlines()[:1_000_000]:
+    for record in records:
+        head, text = record[0], "\n".join(record)
         for name, pattern in EXPECTED_LOG_LINES.items():
-            if pattern.search(line) and ("mail" in faults or not name.startswith("mails")):
+            if pattern.search(head) and ("mail" in faults or not name.startswith("mails")):
                 counts[name] += 1
                 break
         else:
-            if line.strip():
-                others.append(line)
+            if (
+                "database" in faults
+                and head.startswith("Internal Server Error: ")
+                and (DATABASE_ERROR.search(text))
+            ):
+                counts["database errors during the outage (answered 503)"] += 1
+            elif text.strip():
+                others.append(text)
     return counts, others
 
 
