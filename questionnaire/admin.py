@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from kernel.admin_read_only import ReadOnlyModelAdmin, ReadOnlyTabularInline
@@ -105,17 +107,72 @@ class ItemAdmin(FrozenVersionAdminMixin, admin.ModelAdmin):
 
 @admin.register(Round)
 class RoundAdmin(admin.ModelAdmin):
+    """Rounds are created planned; their state changes only through the review services (the
+    actions below, or the round's page, the one place that publishes)."""
+
     list_display = ("name", "reference_year", "version", "state", "opens_on", "closes_on")
     list_filter = ("state", "version")
     search_fields = ("name", "code")
     filter_horizontal = ("carries_forward",)
     list_select_related = ("version",)
+    actions = ["open_rounds", "close_rounds"]
 
     def get_readonly_fields(self, request, obj=None):
-        # Answers were given to this version's wording: the round keeps it.
-        if obj is not None and obj.submissions.exists():
-            return ("version",)
-        return ()
+        readonly = ["state"]
+        if obj is not None:
+            readonly.append("manage_link")
+            # Answers were given to this version's wording: the round keeps it.
+            if obj.submissions.exists():
+                readonly.append("version")
+        return readonly
+
+    def get_fields(self, request, obj=None):
+        fields = [f for f in super().get_fields(request, obj) if f != "manage_link"]
+        if obj is not None:
+            fields.insert(fields.index("state") + 1, "manage_link")
+        return fields
+
+    @admin.display(description=_("state changes and publication"))
+    def manage_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("review:round", kwargs={"round_code": obj.code}),
+            _("Manage the round (open, close, publish, dates, deadlines, exclusions)"),
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            # A new round starts planned, whatever was posted: opening it is an action.
+            obj.state = Round.State.PLANNED
+        super().save_model(request, obj, form, change)
+
+    def _move(self, request, queryset, service, done):
+        from review.services.errors import ActionRefused
+
+        for round_ in queryset.order_by("-reference_year"):
+            try:
+                service(round=round_, by=request.user)
+            except ActionRefused as refusal:
+                self.message_user(
+                    request,
+                    _("%(round)s: nothing was changed. %(reason)s")
+                    % {"round": round_.display_name, "reason": refusal},
+                    messages.ERROR,
+                )
+            else:
+                self.message_user(request, done % {"round": round_.display_name}, messages.SUCCESS)
+
+    @admin.action(description=_("Open the selected rounds"))
+    def open_rounds(self, request, queryset):
+        from review.services.rounds import round_open
+
+        self._move(request, queryset, round_open, _("%(round)s is open."))
+
+    @admin.action(description=_("Close the selected rounds"))
+    def close_rounds(self, request, queryset):
+        from review.services.rounds import round_close
+
+        self._move(request, queryset, round_close, _("%(round)s is closed."))
 
 
 @admin.display(description=_("answer"))

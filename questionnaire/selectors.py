@@ -6,7 +6,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from kernel.translation import current_language
-from policyindex.access import countries_visible_to, submissions_visible_to
+from policyindex.access import countries_visible_to
 
 from .models import AnswerChange, Item, Round, Submission
 
@@ -20,42 +20,31 @@ def submissions_with_progress(queryset):
 
 
 def home_worklist(user) -> dict:
+    """A focal point's questionnaires: every country of theirs in each open round, and their
+    submissions in closed rounds (returned answers are corrected until publication). Analysts' and
+    administrators' part of the home page is ``review.selectors.review_worklist``."""
     open_rounds = list(Round.objects.filter(state=Round.State.OPEN).select_related("version"))
     context: dict = {"open_rounds": open_rounds}
-    if user.is_focal_point:
-        countries = list(countries_visible_to(user).order_by("name"))
-        submissions = {
-            (s.round_id, s.country_id): s
-            for s in submissions_with_progress(
-                Submission.objects.filter(country__in=countries, round__in=open_rounds)
-            )
-        }
-        context["my_countries"] = countries
-        context["worklist"] = [
-            {"round": r, "country": c, "submission": submissions.get((r.pk, c.pk))}
-            for r in open_rounds
-            for c in countries
-        ]
-    else:
-        visible = submissions_visible_to(user).filter(round__in=open_rounds)
-        counts = {
-            row["round_id"]: row
-            for row in visible.values("round_id").annotate(
-                drafts=Count("pk", filter=Q(state=Submission.State.DRAFT)),
-                submitted=Count("pk", filter=Q(state=Submission.State.SUBMITTED)),
-                validated=Count("pk", filter=Q(state=Submission.State.VALIDATED)),
-            )
-        }
-        context["country_count"] = countries_visible_to(user).count()
-        context["round_summaries"] = [
-            {"round": r, "counts": counts.get(r.pk, {"drafts": 0, "submitted": 0, "validated": 0})}
-            for r in open_rounds
-        ]
-        context["to_review"] = list(
-            submissions_with_progress(visible.filter(state=Submission.State.SUBMITTED)).order_by(
-                "submitted_at"
-            )[:50]
+    if not user.is_focal_point:
+        return context
+    closed_rounds = list(Round.objects.filter(state=Round.State.CLOSED))
+    countries = list(countries_visible_to(user).order_by("name"))
+    submissions = {
+        (s.round_id, s.country_id): s
+        for s in submissions_with_progress(
+            Submission.objects.filter(country__in=countries, round__in=open_rounds + closed_rounds)
         )
+    }
+    for submission in submissions.values():
+        # A focal point has a handful of submissions: one count each keeps this simple.
+        submission.open_queries = submission.queries.filter(state="open").count()
+    context["my_countries"] = countries
+    context["worklist"] = [
+        {"round": r, "country": c, "submission": submissions.get((r.pk, c.pk))}
+        for r in open_rounds + closed_rounds
+        for c in countries
+        if r in open_rounds or (r.pk, c.pk) in submissions
+    ]
     return context
 
 

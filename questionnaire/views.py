@@ -194,6 +194,9 @@ def _read_only(request, questionnaire: Questionnaire, *, status: int = 200):
         )
     page = questionnaire_page(**questionnaire.subject)
     context = {**questionnaire.context, **notes, "page": page, "reason": questionnaire.refusal}
+    if questionnaire.submission.state == Submission.State.VALIDATED:
+        # The score of the validated version (the newest record), for the country to see.
+        context["score_record"] = questionnaire.submission.score_records.first()
     return render(request, "questionnaire/read_only.html", context, status=status)
 
 
