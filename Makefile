@@ -7,9 +7,13 @@ DATABASE_URL_TEST ?= postgres://postgres@127.0.0.1:5432/test
 # Dropped and recreated by every `make loadtest`.
 LOADTEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/loadtest
 LOADTEST_ARGS ?=
+# Dropped and recreated by every `make simulate-round` (the name must start with simround).
+SIMULATE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/simround
+SIMULATE_ARGS ?=
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run setup test test-sqlite test-postgres lint format bench loadtest messages clean
+.PHONY: run setup test test-sqlite test-postgres lint format bench loadtest simulate-round \
+	simulate-round-faults messages clean
 
 run: setup
 	$(PY) manage.py runserver $(HOST)
@@ -68,6 +72,15 @@ bench: $(VENV)/.dev-installed
 # E.g. `make loadtest LOADTEST_ARGS="--duration 60 --concurrency 10,50,100"`.
 loadtest: $(VENV)/.runtime-installed
 	$(PY) -m loadtest --database-url '$(LOADTEST_DATABASE_URL)' --output bench-results.json $(LOADTEST_ARGS)
+
+# A whole round of the 197 countries over HTTP (gunicorn on 127.0.0.1, production settings), then
+# the end checks. E.g. `make simulate-round SIMULATE_ARGS="--concurrency 32 --workers 4"`.
+simulate-round: $(VENV)/.runtime-installed
+	$(PY) -m simround --database-url '$(SIMULATE_DATABASE_URL)' --output bench-results.json $(SIMULATE_ARGS)
+
+# The same with the mail server refusing connections and a private PostgreSQL restarted mid-run.
+simulate-round-faults: $(VENV)/.runtime-installed
+	$(PY) -m simround --fault mail --fault database --output bench-results.json $(SIMULATE_ARGS)
 
 messages: $(VENV)/.dev-installed
 	$(PY) manage.py makemessages -l fr -l es --ignore=.venv --ignore=staticfiles --no-obsolete

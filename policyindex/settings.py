@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside every middleware that queries: a database that cannot be reached answers 503.
+    "policyindex.middleware.database_unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "policyindex.middleware.cache_control.PrivateCacheForAuthenticatedUsersMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -95,6 +97,9 @@ if env("TEST_DATABASE_NAME", default=""):
     DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
+    # A kept connection is checked before each request reuses it: after a database restart the
+    # worker reconnects instead of failing its next request.
+    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite has no row locks: a transaction takes the write lock when it begins, so a second
     # concurrent save waits for the first, then sees its new revision and is refused cleanly.

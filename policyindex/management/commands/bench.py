@@ -69,11 +69,16 @@ def _ms(value: float | None) -> str:
 
 
 def _kept_load_test_figures(path: Path) -> dict:
-    """`make loadtest` writes its figures to the same file: a bench run keeps them."""
+    """`make loadtest` and `make simulate-round` write their figures to the same file: a bench run
+    keeps them."""
     try:
         previous = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     if not isinstance(previous, dict):
         return {}
-    return {key: value for key, value in previous.items() if key.startswith("loadtest.")}
+    return {
+        key: value
+        for key, value in previous.items()
+        if key.startswith(("loadtest.", "simulate_round."))
+    }
