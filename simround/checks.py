@@ -201,26 +201,21 @@ def compare_release(
     expected: dict, released: dict, expected_counts: dict, released_counts: dict
 ) -> list[str]:
     """Plain comparison: ``released`` country to breakdown to category; ``released_counts`` the
-    release's ``aggregates`` (M49 code to breakdown to counts)."""
+    release's ``aggregates`` ("kind:M49" to breakdown to counts)."""
     problems = []
     for country in sorted(set(expected) | set(released)):
         if expected.get(country) != released.get(country):
             problems.append(
                 f"{country}: engine {expected.get(country)}, release {released.get(country)}"
             )
-    by_code = defaultdict(list)
-    for kind, m49 in expected_counts:
-        by_code[m49].append(kind)
     for (kind, m49), counts in sorted(expected_counts.items()):
-        got = released_counts.get(str(m49))
+        got = released_counts.get(f"{kind}:{m49}")
         if got is None:
             problems.append(f"region {kind} {m49}: missing from the release's aggregates")
         elif {b: list(c) for b, c in got.items()} != counts:
-            also = [k for k in by_code[m49] if k != kind]
-            note = f" (M49 {m49} is also a {', '.join(also)}: one key for both)" if also else ""
-            problems.append(f"region {kind} {m49}: engine {counts}, release {got}{note}")
-    for m49 in sorted(set(released_counts) - {str(m) for _k, m in expected_counts}):
-        problems.append(f"region {m49}: in the release's aggregates, not a region")
+            problems.append(f"region {kind} {m49}: engine {counts}, release {got}")
+    for key in sorted(set(released_counts) - {f"{k}:{m}" for k, m in expected_counts}):
+        problems.append(f"region {key}: in the release's aggregates, not a region")
     return problems
 
 

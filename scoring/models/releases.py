@@ -36,7 +36,8 @@ class Release(AppendOnlyModel):
     )
     published_at = models.DateTimeField(_("published at"), auto_now_add=True)
     methodology_version = models.CharField(_("methodology version"), max_length=40)
-    # Region M49 code to breakdown to the count of countries per category (1-4), as published.
+    # Region ("kind:M49", e.g. "sdg:419") to breakdown to the count of countries per category
+    # (1-4), as published.
     aggregates = models.JSONField(_("aggregates"))
     content_hash = models.CharField(_("SHA-256 of the results"), max_length=64)
 

@@ -12,6 +12,12 @@ from scoring import engine
 from scoring.models import Release, ReleaseResult
 
 
+def region_key(kind: str, m49: str) -> str:
+    """How a release names a region: its kind and M49 code ("sdg:419"), since some M49 codes name
+    both an SDG region and an M49 region or sub-region."""
+    return f"{kind}:{m49}"
+
+
 class ReleaseFrozen(Exception):
     """The round is published: its figures change only through a reasoned revision of the release."""
 
@@ -53,7 +59,9 @@ def freeze_release(*, round: Round, by, reason: str = "") -> Release:
                     }
                 )
         regional = {
-            str(region.region.m49): {b: list(m.counts) for b, m in region.measures.items()}
+            region_key(region.region.kind, region.region.m49): {
+                b: list(m.counts) for b, m in region.measures.items()
+            }
             for region in aggregates.regions
         }
         fingerprint = hashlib.sha256(

@@ -42,7 +42,12 @@ def world_counts(round_):
 def test_publishing_freezes_every_country_result_and_the_aggregates(published_round):
     release = Release.objects.get(round=published_round)
     assert release.results.filter(breakdown="_T").count() == 3
-    assert release.aggregates[WORLD_M49]["_T"] == [0, 1, 1, 1]  # World, categories 1 to 4
+    assert release.aggregates[f"world:{WORLD_M49}"]["_T"] == [
+        0,
+        1,
+        1,
+        1,
+    ]  # World, categories 1 to 4
     assert world_counts(published_round) == [0, 1, 1, 1]
     assert len(release.content_hash) == 64
 
@@ -84,7 +89,12 @@ def test_a_reasoned_revision_writes_a_new_release_and_the_old_one_stays_readable
     assert [r.number for r in releases] == [1, 2]
     assert releases[1].reason == "The UN added Brazil's return"
     assert world_counts(published_round) == [1, 1, 1, 1]  # the newest release counts
-    assert first.aggregates[WORLD_M49]["_T"] == [0, 1, 1, 1]  # the earlier one is kept as it was
+    assert first.aggregates[f"world:{WORLD_M49}"]["_T"] == [
+        0,
+        1,
+        1,
+        1,
+    ]  # the earlier one is kept as it was
     assert first.results.count() == releases[0].results.count()
 
 
