@@ -76,7 +76,7 @@ def dashboard(request, round_code: str):
 def board_key(request, round_: Round, scope: access.Scope) -> str:
     """Everything the board depends on: the round's data (its fingerprint), the countries the
     user sees, the language, the time zone and the filters, sorts and other parameters of the
-    address (the column headers' links keep them)."""
+    address, in their order (the column headers' links keep them so)."""
     parts = (
         round_.pk,
         round_.code,
@@ -86,7 +86,7 @@ def board_key(request, round_: Round, scope: access.Scope) -> str:
         scope.key,
         current_language(),
         timezone.get_current_timezone_name(),
-        sorted(request.GET.lists()),
+        list(request.GET.lists()),
     )
     return "review:dashboard:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
