@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from geography.models import WORLD_M49, Country
+from geography.models import WORLD_M49, Country, Region
 from questionnaire.models import Round, Submission
 
 
@@ -53,7 +53,7 @@ def scope_of(user) -> Scope:
     if user.is_administrator:
         return Scope(countries, ("every country",))
     if user.is_analyst:
-        regions = list(user.regions.all())
+        regions = list(Region.objects.filter(analysts=user))
         region_filter = _region_filter(regions)
         if region_filter is None:
             return Scope(countries, ("every country",))

@@ -9,6 +9,7 @@ import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     Case,
@@ -356,19 +357,14 @@ def _fingerprint_sql() -> str:
             "MAX(s.updated_at)",
             of=f"{submission} s WHERE {in_round}",
         ),
-        *(
-            _sum_up(
-                "COUNT(*)",
-                "MAX(t.id)",
-                of=f"{table(model)} t WHERE EXISTS (SELECT 1 FROM {of_submissions}t.submission_id)",
-            )
-            for model in (SubmissionEvent, SubmissionVersion)
-        ),
+        # Every change of state writes an event, every submission its version.
         _sum_up(
             "COUNT(*)",
-            f"SUM(CASE WHEN t.state = '{Query.State.OPEN.value}' THEN 1 ELSE 0 END)",
-            of=f"{table(Query)} t WHERE EXISTS (SELECT 1 FROM {of_submissions}t.submission_id)",
+            "MAX(t.id)",
+            of=f"{table(SubmissionEvent)} t WHERE EXISTS "
+            f"(SELECT 1 FROM {of_submissions}t.submission_id)",
         ),
+        # A query is raised, answered, closed and reopened by a message.
         _sum_up(
             "COUNT(*)",
             "MAX(m.id)",
@@ -398,14 +394,18 @@ def dashboard_round(code: str, *, visible: QuerySet[Country]) -> Round | None:
     changes whenever anything the dashboard's table, counts and flags show of the ``visible``
     countries changes, in one query with the round.
 
-    Append-only tables (events, versions, messages, exclusions, score records) are counted: a row
-    committed late, with an id lower than one already seen, still changes the count. Submissions
-    change only through the services, which write an event for each change of state and raise the
-    revision with each save; a query changes state only with a message. The flags also read the
+    Append-only tables (events, messages, exclusions, score records) are counted: a row committed
+    late, with an id lower than one already seen, still changes the count. Submissions change only
+    through the services (``review/services``), which write an event with each change of state
+    (and each version, each submission, frozen on submitting) and raise the revision with each
+    save; a query is raised, answered, closed and reopened with a message. The flags also read the
     validated submissions of earlier rounds. The ``visible`` countries are counted, against a
     change of a region's members. Other reference data (names, the instrument) is not followed:
     the cache's lifetime bounds how long a change of it takes to show."""
-    visible_sql, visible_params = visible.order_by().values("pk").query.sql_with_params()
+    try:
+        visible_sql, visible_params = visible.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # no country at all (``.none()``)
+        visible_sql, visible_params = "SELECT 1 AS pk WHERE 1 = 0", ()
     sql = _fingerprint_sql().replace("{visible}", visible_sql)
     return next(iter(Round.objects.raw(sql, [*visible_params, code])), None)
 
