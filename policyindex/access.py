@@ -6,6 +6,7 @@ A country a user may not see is answered with 404, so a forged URL reveals nothi
 
 import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -13,13 +14,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from geography.models import WORLD_M49, Country
+from geography.models import WORLD_M49, Country, Region
 from questionnaire.models import Round, Submission
 
 
-def _analyst_region_filter(user, prefix: str = "") -> Q | None:
-    """None means every country; otherwise a filter on the analyst's regions."""
-    regions = list(user.regions.all())
+def _region_filter(regions, prefix: str = "") -> Q | None:
+    """None means every country (no region, or the world); otherwise a filter on ``regions``."""
     if not regions or any(r.m49 == WORLD_M49 and r.kind == "world" for r in regions):
         return None
     ids = [r.pk for r in regions]
@@ -31,16 +31,40 @@ def _analyst_region_filter(user, prefix: str = "") -> Q | None:
     )
 
 
-def countries_visible_to(user) -> QuerySet[Country]:
+def _analyst_region_filter(user, prefix: str = "") -> Q | None:
+    """None means every country; otherwise a filter on the analyst's regions."""
+    return _region_filter(list(user.regions.all()), prefix)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The countries a user sees, and a key naming that choice exactly (for a cache shared by the
+    users who see the same countries): the same key, the same rule, hence the same countries."""
+
+    countries: QuerySet[Country]
+    key: tuple
+
+
+def scope_of(user) -> Scope:
+    """The user's scope, in one query at most (an analyst's regions)."""
     countries = Country.objects.all()
     if not user.is_authenticated or not user.is_active:
-        return countries.none()
+        return Scope(countries.none(), ("nobody",))
     if user.is_administrator:
-        return countries
+        return Scope(countries, ("every country",))
     if user.is_analyst:
-        region_filter = _analyst_region_filter(user)
-        return countries if region_filter is None else countries.filter(region_filter)
-    return countries.filter(focal_points=user)
+        regions = list(Region.objects.filter(analysts=user))
+        region_filter = _region_filter(regions)
+        if region_filter is None:
+            return Scope(countries, ("every country",))
+        return Scope(
+            countries.filter(region_filter), ("regions", tuple(sorted(r.pk for r in regions)))
+        )
+    return Scope(countries.filter(focal_points=user), ("focal point", user.pk))
+
+
+def countries_visible_to(user) -> QuerySet[Country]:
+    return scope_of(user).countries
 
 
 def submissions_visible_to(user) -> QuerySet[Submission]:

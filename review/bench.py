@@ -10,7 +10,8 @@
    state (not started, in progress, submitted, returned with queries answered by the country,
    validated with a score record, excluded from publication), through the test client and a
    logged-in analyst of all countries, against the same bare view. Its query count is recorded
-   with 2 submissions and with every country's, and must not differ.
+   with 2 submissions and with every country's, and must not differ. Its floor, measured beside
+   it: the same HTML from a view doing only the scope, the round's fingerprint and one cache read.
 
 This module is also the URLconf of the run: the project's URLs and the bare view.
 """
@@ -18,6 +19,7 @@ This module is also the URLconf of the run: the project's URLs and the bare view
 import itertools
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 from django.test import Client, override_settings
@@ -27,6 +29,7 @@ from django.utils import timezone
 from accounts.models import User
 from geography.models import Country
 from kernel.benchmarking import Result, compare, query_count
+from policyindex import access
 from questionnaire.instrument_cache import version_items
 from questionnaire.models import (
     Answer,
@@ -36,10 +39,12 @@ from questionnaire.models import (
     content_fingerprint,
 )
 from questionnaire.services.submissions import start_submission
+from review import selectors
 from review.models import PublicationExclusion, Query, QueryMessage
 from review.services.queries import query_raise, query_reply
 from review.services.rounds import round_open
 from review.services.submissions import submission_return, submission_submit
+from review.views.dashboard import board_key
 from scoring import engine
 from scoring.models import ScoreRecord
 from scoring.services.scores import unsaved_record
@@ -71,8 +76,21 @@ def bare_view(request):
     return HttpResponse("ok")
 
 
+@login_required
+def dashboard_floor(request, round_code):
+    """The least the cached dashboard can do: the user's scope, the round with its fingerprint
+    (one query), one cache read of the board the dashboard cached, the same HTML, no template."""
+    scope = access.scope_of(request.user)
+    round_ = selectors.dashboard_round(round_code, visible=scope.countries)
+    return HttpResponse(FLOOR_PAGE["html"] + cache.get(board_key(request, round_, scope)))
+
+
+# The dashboard's page around its board (the part cached), set by the measure.
+FLOOR_PAGE = {"html": ""}
+
 urlpatterns = [
     path("bench/review-bare/", bare_view),
+    path("bench/review-dashboard-floor/<slug:round_code>/", dashboard_floor),
     path("", include("policyindex.urls")),
 ]
 
@@ -332,7 +350,26 @@ def dashboard_measures() -> list[Result]:
         dashboard()
         all_count = Submission.objects.filter(round=round_).count()
         all_queries = query_count(dashboard)
+        page = client.get(url).content.decode()
+        FLOOR_PAGE["html"] = page[: page.index('<h2 class="visually-hidden">')]
+
+        def floor():
+            response = client.get(f"/bench/review-dashboard-floor/{round_.code}/")
+            assert response.content.count(b"<tr data-country=") == 197, response.status_code
+
         return [
+            compare(
+                "review.dashboard_197_countries_floor",
+                floor,
+                bare,
+                target=4.0,
+                baseline_name=BARE,
+                repeat=5,
+                number=2,
+                note="the least the cached dashboard can do (its scope, the round with its "
+                "fingerprint in one query, one cache read, the same HTML, no template): the "
+                "floor of review.dashboard_197_countries",
+            ),
             compare(
                 "review.dashboard_197_countries",
                 dashboard,
@@ -346,7 +383,7 @@ def dashboard_measures() -> list[Result]:
                     f"{all_count} submissions": all_queries,
                 },
                 note="every country of the round in scope, submissions in every state",
-            )
+            ),
         ]
 
 

@@ -5,9 +5,12 @@ Every function runs a fixed number of queries, whatever the number of countries 
 """
 
 import datetime
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import (
     Case,
     CharField,
@@ -33,7 +36,7 @@ from accounts.models import User
 from geography.models import Country, Region
 from kernel.translation import TRANSLATED_LANGUAGES, current_language
 from policyindex import access
-from questionnaire.models import Round, Submission, SubmissionVersion
+from questionnaire.models import Round, Submission, SubmissionEvent, SubmissionVersion
 from review.models import DeadlineExtension, PublicationExclusion, Query, QueryMessage, RoundEvent
 from scoring.models import ScoreRecord
 from scoring.models.choices import Category
@@ -323,6 +326,88 @@ def dashboard(*, visible, round: Round, countries: QuerySet[Country]) -> Dashboa
         )
     counts = waiting_counts(visible=visible, rounds=[round])[round.pk]
     return Dashboard(round=round, rows=rows, counts=counts, shows_flags=flags is not None)
+
+
+# --- What the dashboard's cached table depends on --------------------------------------------------
+
+
+def _sum_up(*aggregates: str, of: str) -> str:
+    """SQL: a subquery giving the ``aggregates`` of the rows ``of`` as one text ("3:17:…")."""
+    parts = " || ':' || ".join(f"COALESCE(CAST({a} AS TEXT), '')" for a in aggregates)
+    return f"(SELECT {parts} FROM {of})"
+
+
+@functools.cache
+def _fingerprint_sql() -> str:
+    """The SQL of ``dashboard_round`` (written once: the ORM would take longer to write it than
+    the database takes to run it); ``{visible}`` stands for the visible countries' subquery."""
+    q = connection.ops.quote_name
+
+    def table(model) -> str:
+        return q(model._meta.db_table)
+
+    rnd, submission = table(Round), table(Submission)
+    in_round = f"s.round_id = {rnd}.id"
+    of_submissions = f"{submission} s WHERE {in_round} AND s.id = "
+    parts = (
+        _sum_up("COUNT(*)", "SUM(v.pk)", of="({visible}) v"),
+        _sum_up(
+            "COUNT(*)",
+            "SUM(s.revision)",
+            "MAX(s.updated_at)",
+            of=f"{submission} s WHERE {in_round}",
+        ),
+        # Every change of state writes an event, every submission its version.
+        _sum_up(
+            "COUNT(*)",
+            "MAX(t.id)",
+            of=f"{table(SubmissionEvent)} t WHERE EXISTS "
+            f"(SELECT 1 FROM {of_submissions}t.submission_id)",
+        ),
+        # A query is raised, answered, closed and reopened by a message.
+        _sum_up(
+            "COUNT(*)",
+            "MAX(m.id)",
+            of=f"{table(QueryMessage)} m JOIN {table(Query)} t ON t.id = m.query_id "
+            f"WHERE EXISTS (SELECT 1 FROM {of_submissions}t.submission_id)",
+        ),
+        *(
+            _sum_up("COUNT(*)", "MAX(t.id)", of=f"{table(model)} t WHERE t.round_id = {rnd}.id")
+            for model in (PublicationExclusion, ScoreRecord)
+        ),
+        # The validated answers of earlier rounds, which the flags compare with.
+        _sum_up(
+            "COUNT(*)",
+            "SUM(s.revision)",
+            "MAX(s.updated_at)",
+            of=f"{submission} s JOIN {rnd} e ON e.id = s.round_id "
+            f"WHERE e.reference_year < {rnd}.reference_year "
+            f"AND s.state = '{Submission.State.VALIDATED.value}'",
+        ),
+    )
+    fingerprint = " || '|' || ".join(parts)
+    return f"SELECT {rnd}.*, {fingerprint} AS data_fingerprint FROM {rnd} WHERE {rnd}.code = %s"
+
+
+def dashboard_round(code: str, *, visible: QuerySet[Country]) -> Round | None:
+    """The round of ``code`` (None if there is none) with ``data_fingerprint``: a text that
+    changes whenever anything the dashboard's table, counts and flags show of the ``visible``
+    countries changes, in one query with the round.
+
+    Append-only tables (events, messages, exclusions, score records) are counted: a row committed
+    late, with an id lower than one already seen, still changes the count. Submissions change only
+    through the services (``review/services``), which write an event with each change of state
+    (and each version, each submission, frozen on submitting) and raise the revision with each
+    save; a query is raised, answered, closed and reopened with a message. The flags also read the
+    validated submissions of earlier rounds. The ``visible`` countries are counted, against a
+    change of a region's members. Other reference data (names, the instrument) is not followed:
+    the cache's lifetime bounds how long a change of it takes to show."""
+    try:
+        visible_sql, visible_params = visible.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # no country at all (``.none()``)
+        visible_sql, visible_params = "SELECT 1 AS pk WHERE 1 = 0", ()
+    sql = _fingerprint_sql().replace("{visible}", visible_sql)
+    return next(iter(Round.objects.raw(sql, [*visible_params, code])), None)
 
 
 # --- The round's page for administrators ----------------------------------------------------------

@@ -69,6 +69,17 @@ def all_countries(db):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: the database's ids and times start again, so a page
+    cached by an earlier test could otherwise match."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def english_to_start_with():
     """Each test starts in English: a request in another language leaves it active on the thread."""
     from django.utils import translation

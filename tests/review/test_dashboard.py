@@ -331,6 +331,18 @@ def test_the_number_of_queries_does_not_grow_with_the_countries(
         client.get(dashboard_url(many, state="submitted", region=africa.pk, sort="-activity"))
 
 
+def test_looking_again_at_an_unchanged_round_costs_four_queries(
+    client, round_, world, django_assert_num_queries
+):
+    client.force_login(AnalystFactory())
+    for params in ({}, {"state": "submitted", "sort": "-activity"}):
+        client.get(dashboard_url(round_, **params))
+        # The session, the user, their regions, and the round with the fingerprint of its data.
+        with django_assert_num_queries(4):
+            response = client.get(dashboard_url(round_, **params))
+        assert rows(response.content.decode())
+
+
 @pytest.mark.parametrize("language", ["fr", "es"])
 def test_the_dashboard_speaks_the_page_language_and_shows_no_code(client, round_, world, language):
     client.force_login(AnalystFactory())
@@ -367,3 +379,239 @@ def test_a_submitted_version_shows_its_consistency_flags(client, round_, world):
     shown = rows(html)
     assert re.fullmatch(r"\d+", cell_texts(shown["KEN"])[8])
     assert cell_texts(shown["AGO"])[8] == cell_texts(shown["SEN"])[8] == "—"
+
+
+# --- Every change shows at once (the board is cached until something it shows changes) ----------
+
+
+def waiting(html: str) -> dict[str, int]:
+    found = re.findall(
+        r'id="waiting-([\w-]+)".*?<span class="fs-4 fw-semibold">(\d+)</span>', html, re.S
+    )
+    return {name: int(count) for name, count in found}
+
+
+class Board:
+    """The dashboard as one analyst sees it, looked at again after each change."""
+
+    def __init__(self, client, round_, user=None):
+        self.client, self.round = client, round_
+        client.force_login(user or AnalystFactory())
+
+    def html(self, **params) -> str:
+        response = self.client.get(dashboard_url(self.round, **params))
+        assert response.status_code == 200
+        return response.content.decode()
+
+    def row(self, iso3: str) -> list[str]:
+        return cell_texts(rows(self.html())[iso3])
+
+
+def test_a_first_save_shows_the_country_in_progress_at_once(client, round_, world):
+    from questionnaire.services.answers import GENERAL_COMMENT, save_draft
+
+    board = Board(client, round_)
+    assert board.row("AGO")[2] == "Not started"
+    save_draft(
+        round=round_,
+        country=world["AGO"],
+        by=FocalPointFactory(countries=[world["AGO"]]),
+        base_revision=0,
+        entries={GENERAL_COMMENT: "Our first notes."},
+    )
+    assert board.row("AGO")[2] == "In progress"
+
+
+def test_a_later_save_shows_as_the_last_activity_at_once(client, round_, world):
+    import datetime
+    from unittest import mock
+
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    from questionnaire.models import Submission
+    from tests.questionnaire.factories import save_as
+
+    board = Board(client, round_)
+    before = board.row("BEN")[4]
+    later = timezone.now() + datetime.timedelta(hours=3)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        save_as(
+            FocalPointFactory(countries=[world["BEN"]]),
+            Submission.objects.get(round=round_, country=world["BEN"]),
+            {},
+            general_comment="A few more notes.",
+        )
+    shown = date_format(timezone.localtime(later), "DATETIME_FORMAT")
+    assert before != shown and board.row("BEN")[4] == shown
+
+
+def test_submitting_returning_and_validating_show_at_once(client, round_, world):
+    from review.services.submissions import submission_return, submission_validate
+
+    board = Board(client, round_)
+    uganda = CountryFactory(iso3="UGA", name="Uganda", sdg_region=world["AGO"].sdg_region)
+    submission = states.draft(round_, uganda, answered=True)
+    assert board.row("UGA")[2] == "In progress"
+    assert waiting(board.html()) == {"to-review": 1, "answers": 0, "returned": 1}
+
+    submission = _submit(submission)
+    assert board.row("UGA")[2:4] == ["Submitted", "1"]
+    assert waiting(board.html()) == {"to-review": 2, "answers": 0, "returned": 1}
+    assert re.fullmatch(r"\d+", board.row("UGA")[8])  # its consistency flags
+
+    submission_return(submission=submission, by=AnalystFactory(), reason="Item 1a: which law?")
+    assert board.row("UGA")[2] == "Returned to the country"
+    assert waiting(board.html()) == {"to-review": 1, "answers": 0, "returned": 2}
+
+    _submit(submission)
+    assert board.row("UGA")[2:4] == ["Submitted", "2"]
+    submission_validate(submission=submission, by=AnalystFactory())
+    row = board.row("UGA")
+    assert row[2] == "Validated" and re.fullmatch(r"\d+\.\d", row[6]) and row[7] != "—"
+    assert waiting(board.html()) == {"to-review": 1, "answers": 0, "returned": 1}
+
+
+def _submit(submission):
+    from review.services.submissions import submission_submit
+
+    submission.refresh_from_db()
+    submission_submit(
+        submission=submission,
+        by=FocalPointFactory(countries=[submission.country]),
+        confirmed_revision=submission.revision,
+    )
+    submission.refresh_from_db()
+    return submission
+
+
+def test_reopening_a_validated_submission_shows_at_once(client, round_, world):
+    from questionnaire.models import Submission
+    from review.services.submissions import submission_reopen
+
+    board = Board(client, round_)
+    assert board.row("SEN")[2] == "Validated"
+    submission_reopen(
+        submission=Submission.objects.get(round=round_, country=world["SEN"]),
+        by=AdministratorFactory(),
+        reason="The law was repealed.",
+    )
+    row = board.row("SEN")
+    assert row[2] == "Returned to the country" and row[6] == row[7] == "—"
+
+
+def test_queries_and_their_messages_show_at_once(client, round_, world):
+    from questionnaire.models import Submission
+    from review.services.queries import query_close, query_raise, query_reopen, query_reply
+
+    kenya = Submission.objects.get(round=round_, country=world["KEN"])
+    analyst = AnalystFactory()
+    board = Board(client, round_)
+    assert board.row("KEN")[5] == "0"
+
+    query = query_raise(submission=kenya, by=analyst, text="Which law is this?")
+    assert board.row("KEN")[5] == "1"
+    assert waiting(board.html())["answers"] == 0
+
+    query_reply(query=query, by=FocalPointFactory(countries=[world["KEN"]]), text="The 2011 Act.")
+    assert board.row("KEN")[5] == "1 1 answer to read"
+    assert waiting(board.html())["answers"] == 1
+
+    query_reply(query=query, by=analyst, text="Thank you; which section?")
+    assert board.row("KEN")[5] == "1"
+    assert waiting(board.html())["answers"] == 0
+
+    query_close(query=query, by=analyst)
+    assert board.row("KEN")[5] == "0"
+    query_reopen(query=query, by=analyst, text="One more thing.")
+    assert board.row("KEN")[5] == "1"
+
+
+def test_an_exclusion_shows_at_once(client, round_, world):
+    board = Board(client, round_)
+    assert board.row("AGO")[2] == "Not started"
+    round_exclude_country(
+        round=round_, country=world["AGO"], by=AdministratorFactory(), reason="No answer."
+    )
+    assert board.row("AGO")[2] == "Excluded from publication (Not started)"
+    assert list(rows(board.html(state="excluded"))) == ["AGO", "TZA"]
+
+
+def test_a_new_score_record_shows_at_once(client, round_, world):
+    from questionnaire.models import Answer, Submission
+    from review.services.submissions import submission_return, submission_validate
+    from scoring.models import ScoreRecord
+    from scoring.services.scores import score_validated_submission
+
+    # Two versions with different answers: the second validated, then the first scored again.
+    uganda = CountryFactory(iso3="UGA", name="Uganda")
+    first = _submit(states.draft(round_, uganda, answered=True)).versions.get()
+    submission = first.submission
+    submission_return(submission=submission, by=AnalystFactory(), reason="Check domain 1.")
+    for answer in Answer.objects.filter(submission=submission).select_related("item"):
+        options = list(answer.item.response_set.options.order_by("order"))
+        answer.option_code = options[-1].code
+        answer.save()
+    Submission.objects.filter(pk=submission.pk).update(revision=submission.revision + 1)
+    _submit(submission)
+    submission_validate(submission=submission, by=AnalystFactory())
+    board = Board(client, round_)
+    validated_score = board.row("UGA")[6]
+
+    score_validated_submission(
+        submission=submission,
+        by=None,
+        reason="Scored again.",
+        trigger=ScoreRecord.Trigger.RECOMPUTE,
+        version=first,
+    )
+    newest = ScoreRecord.objects.filter(round=round_, country=uganda).first()
+    assert board.row("UGA")[6] == f"{newest.score:.1f}" != validated_score
+
+
+def test_consistency_flags_follow_the_previous_round_at_once(client, instrument, round_, world):
+    from questionnaire.models import Answer, Submission
+    from review.services.submissions import submission_validate
+
+    board = Board(client, round_)
+    flags = int(board.row("KEN")[8])
+    # Kenya's validated answers of an earlier round, differing from this round's on one item.
+    earlier = RoundFactory(version=instrument, reference_year=2020)
+    submission = states.draft(earlier, world["KEN"], answered=True)
+    answer = Answer.objects.filter(submission=submission).select_related("item").first()
+    answer.option_code = list(answer.item.response_set.options.order_by("order"))[-1].code
+    answer.save()
+    Submission.objects.filter(pk=submission.pk).update(revision=submission.revision + 1)
+    _submit(submission)
+    submission_validate(submission=submission, by=AnalystFactory())
+    assert int(board.row("KEN")[8]) == flags + 1
+
+
+def test_each_analyst_sees_their_own_scope_and_a_change_of_it_at_once(
+    client, round_, world, africa, americas
+):
+    analyst = AnalystFactory(regions=[americas])
+    assert list(rows(Board(client, round_, analyst).html())) == ["MEX"]
+    assert len(rows(Board(client, round_, AnalystFactory()).html())) == 6
+    assert list(rows(Board(client, round_, AnalystFactory(regions=[africa])).html())) == [
+        "AGO",
+        "BEN",
+        "KEN",
+        "SEN",
+        "TZA",
+    ]
+    analyst.regions.set([africa])
+    assert "MEX" not in rows(Board(client, round_, analyst).html())
+
+
+def test_each_language_gets_its_own_words(client, round_, world):
+    board = Board(client, round_)
+    words = {}
+    for language in ("en", "fr", "es", "en"):
+        client.cookies["django_language"] = language
+        words[language] = board.row("SEN")[2]
+        with translation.override(language):
+            from questionnaire.models import Submission
+
+            assert words[language] == str(Submission.State.VALIDATED.label)
+    assert len(set(words.values())) == 3
