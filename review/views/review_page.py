@@ -6,7 +6,6 @@ services (through the transition table). A refused action changes nothing and sa
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -17,9 +16,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kernel.messages import translate_when_shown
 from policyindex import access
-from questionnaire.models import Round, Submission
+from questionnaire.models import Round
 from review.forms import ReasonForm
-from review.selectors_review import fill_items, review_page
+from review.markup import query_sections
+from review.selectors_review import fill_items, review_page, review_subject
 from review.services.errors import ActionRefused
 from review.services.submissions import (
     submission_reopen,
@@ -38,19 +38,14 @@ def target(user, round_code: str, iso3: str, *, reviewers_only: bool = True):
     """(round, country, submission or None) of the URL, if the user may see it; 404 otherwise.
 
     The review page is for analysts in scope and administrators; the timeline and the replies to
-    queries also for the country's focal points."""
+    queries also for the country's focal points. Whether the user may see the country is
+    ``access.may_see_country``; after it, access.py knows the answer for the rest of the request."""
     if reviewers_only and not access.can_review(user):
         raise Http404
-    if user.is_analyst:
-        # Read once: access.py consults an analyst's regions at every question of scope.
-        prefetch_related_objects([user], "regions")
-    submission = access.visible_submission(
-        user,
-        Submission.objects.select_related("round__version", "country"),
-        round__code=round_code,
-        country__iso3=iso3.upper(),
-    )
+    submission = review_subject(round_code=round_code, iso3=iso3.upper())
     if submission is not None:
+        if not access.may_see_country(user, submission.country):
+            raise Http404
         return submission.round, submission.country, submission
     country = access.visible_country_or_404(user, iso3=iso3.upper())
     round_ = get_object_or_404(Round.objects.select_related("version"), code=round_code)
@@ -112,7 +107,10 @@ def submission_review(request, round_code: str, iso3: str, number: int | None = 
             fill_items(page)
             items_html = render_to_string("review/includes/review_items.html", context)
             cache.set(page.items_key, items_html, ITEMS_SECONDS)
-    return render(request, "review/review_page.html", {**context, "items_html": items_html})
+    queries = query_sections(request, page, round_code=round_.code, iso3=country.iso3)
+    return render(
+        request, "review/review_page.html", {**context, **queries, "items_html": items_html}
+    )
 
 
 # --- The actions ------------------------------------------------------------------------------
