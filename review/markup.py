@@ -13,14 +13,23 @@ from django.middleware.csrf import get_token
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.dateformat import format as format_date
+from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from review.models import Query, QueryMessage
 
-def _words() -> dict[str, str]:
+
+def _words() -> dict:
+    """The words of the cards in the active language, translated once per page."""
     return {
+        # As {% blocktranslate %} writes it: the values escaped, the sentence as translated.
+        "said": _("%(kind)s by %(by)s, %(at)s"),
+        "kinds": {code: escape(str(label)) for code, label in QueryMessage.Kind.choices},
+        "states": {code: escape(str(label)) for code, label in Query.State.choices},
+        "datetime_format": get_format("DATETIME_FORMAT"),
         "add": _("Add a message"),
         "send": _("Send"),
         "close": _("Close the query"),
@@ -29,13 +38,12 @@ def _words() -> dict[str, str]:
     }
 
 
-def _message(message) -> str:
+def _message(message, words: dict) -> str:
     author = message.author
     by = author.get_full_name() or author.username
-    at = date_format(timezone.template_localtime(message.at), "DATETIME_FORMAT")
-    # As {% blocktranslate %} does: the values escaped, the translated sentence as written.
-    said = _("%(kind)s by %(by)s, %(at)s") % {
-        "kind": escape(message.get_kind_display()),
+    at = format_date(timezone.template_localtime(message.at), words["datetime_format"])
+    said = words["said"] % {
+        "kind": words["kinds"].get(message.kind, ""),
         "by": escape(by),
         "at": escape(at),
     }
@@ -51,7 +59,19 @@ def _form(url: str, token: str, next_url: str, body: str) -> str:
     )
 
 
-def query_card(entry, *, words: dict, token: str, path: str, args: list) -> str:
+# A query id no query has: the URLs of one page's forms are reversed once, with this in place of
+# the query's id.
+_ANY_QUERY = 2_147_483_647
+
+
+def _form_urls(round_code: str, iso3: str) -> dict[str, str]:
+    return {
+        name: reverse(f"review:{name}", args=[round_code, iso3, _ANY_QUERY])
+        for name in ("reply_query", "close_query", "reopen_query")
+    }
+
+
+def query_card(entry, *, words: dict, token: str, path: str, urls: dict) -> str:
     """One ``selectors_review.QueryView``: its target, state, messages and the forms it allows."""
     query = entry.query
     pk = query.pk
@@ -61,7 +81,7 @@ def query_card(entry, *, words: dict, token: str, path: str, args: list) -> str:
     if entry.may_reply:
         forms.append(
             _form(
-                reverse("review:reply_query", args=[*args, pk]),
+                urls["reply_query"].replace(str(_ANY_QUERY), str(pk)),
                 token,
                 next_url,
                 f'<label class="form-label small" for="reply-{pk}">{escape(words["add"])}</label>'
@@ -73,7 +93,7 @@ def query_card(entry, *, words: dict, token: str, path: str, args: list) -> str:
     if entry.may_close:
         forms.append(
             _form(
-                reverse("review:close_query", args=[*args, pk]),
+                urls["close_query"].replace(str(_ANY_QUERY), str(pk)),
                 token,
                 next_url,
                 f'<button type="submit" class="btn btn-sm btn-outline-secondary">'
@@ -83,7 +103,7 @@ def query_card(entry, *, words: dict, token: str, path: str, args: list) -> str:
     if entry.may_reopen:
         forms.append(
             _form(
-                reverse("review:reopen_query", args=[*args, pk]),
+                urls["reopen_query"].replace(str(_ANY_QUERY), str(pk)),
                 token,
                 next_url,
                 f'<label class="form-label small" for="reopen-{pk}">'
@@ -93,12 +113,12 @@ def query_card(entry, *, words: dict, token: str, path: str, args: list) -> str:
                 f'class="btn btn-sm btn-outline-secondary">{escape(words["reopen"])}</button>',
             )
         )
-    messages = "".join(_message(message) for message in entry.messages)
+    messages = "".join(_message(message, words) for message in entry.messages)
     return (
         f'<article class="border-top pt-2 mt-2 query" id="query-{pk}" '
         f'aria-labelledby="query-{pk}-title">'
         f'<h3 class="h6" id="query-{pk}-title">{escape(entry.target)} '
-        f'<span class="badge text-bg-{badge}">{escape(query.get_state_display())}</span></h3>'
+        f'<span class="badge text-bg-{badge}">{words["states"].get(query.state, "")}</span></h3>'
         f'<ol class="list-unstyled small mb-1 query-messages">{messages}</ol>'
         f"{''.join(forms)}</article>"
     )
@@ -113,7 +133,7 @@ def query_sections(request, page, *, round_code: str, iso3: str) -> dict[str, Sa
         "words": _words(),
         "token": get_token(request),
         "path": request.path,
-        "args": [round_code, iso3],
+        "urls": _form_urls(round_code, iso3),
     }
     sections = {"open_queries_html": "", "closed_queries_html": ""}
     if page.open_queries:
@@ -135,3 +155,10 @@ def query_sections(request, page, *, round_code: str, iso3: str) -> dict[str, Sa
             f"{cards}</section>"
         )
     return {name: mark_safe(html) for name, html in sections.items()}  # noqa: S308 - escaped
+
+
+def item_options(choices) -> SafeString:
+    """The options of the query form's "About" list: the items of the shown version."""
+    return mark_safe(  # noqa: S308 - every value is escaped
+        "".join(f'<option value="{escape(code)}">{escape(name)}</option>' for code, name in choices)
+    )

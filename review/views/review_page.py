@@ -3,6 +3,8 @@
 Who may see what is decided by ``policyindex/access.py``; whether an action is allowed, by the
 services (through the transition table). A refused action changes nothing and says why."""
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -10,15 +12,18 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from kernel.messages import translate_when_shown
+from kernel.translation import current_language
 from policyindex import access
 from questionnaire.models import Round
 from review.forms import ReasonForm
-from review.markup import query_sections
+from review.markup import item_options, query_sections
 from review.selectors_review import fill_items, review_page, review_subject
 from review.services.errors import ActionRefused
 from review.services.submissions import (
@@ -107,10 +112,49 @@ def submission_review(request, round_code: str, iso3: str, number: int | None = 
             fill_items(page)
             items_html = render_to_string("review/includes/review_items.html", context)
             cache.set(page.items_key, items_html, ITEMS_SECONDS)
-    queries = query_sections(request, page, round_code=round_.code, iso3=country.iso3)
-    return render(
-        request, "review/review_page.html", {**context, **queries, "items_html": items_html}
+    parts = {
+        "header_html": _header(context),
+        "items_html": items_html,
+        "item_options_html": item_options(page.item_choices) if page.may_raise_queries else "",
+        **query_sections(request, page, round_code=round_.code, iso3=country.iso3),
+    }
+    return render(request, "review/review_page.html", {**context, **parts})
+
+
+def _header(context: dict) -> str:
+    """The page's heading, state, version and links (no security token): cached, keyed by
+    everything it shows."""
+    page, round_, country, submission = (
+        context[k] for k in ("page", "round", "country", "submission")
     )
+    version = page.version
+    shown = (
+        (round_.pk, round_.code, round_.display_name),
+        (country.pk, country.iso3, country.display_name),
+        submission.state if submission else None,
+        (
+            version.number,
+            version.submitted_at.isoformat(),
+            version.submitted_by.get_full_name() or version.submitted_by.username
+            if version.submitted_by
+            else None,
+            version.entered_on_behalf,
+            version.source,
+        )
+        if version
+        else None,
+        tuple(v.number for v in page.versions),
+        page.is_latest,
+        tuple(page.entered_by),
+        current_language(),
+        timezone.get_current_timezone_name(),
+    )
+    key = "review:header:" + hashlib.sha256(repr(shown).encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("review/includes/review_header.html", context)
+        cache.set(key, html, ITEMS_SECONDS)
+    return mark_safe(html)  # noqa: S308 - rendered by the template engine, which escapes
 
 
 # --- The actions ------------------------------------------------------------------------------
