@@ -13,6 +13,8 @@ template), so that the page's ratio can be read against what no implementation g
 This module is also the URLconf of the run: the project's URLs and the bare view.
 """
 
+import hashlib
+
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -72,10 +74,11 @@ def minimal_review_page(request, round_code, iso3):
     with connection.cursor() as cursor:
         cursor.execute(_MINIMAL_PAGE_SQL, [round_code, iso3, user, user])
         row = cursor.fetchone()
-    page = cache.get(f"bench:minimal-review-page:{row}")
+    key = "bench:minimal-review-page:" + hashlib.sha256(repr(row).encode()).hexdigest()
+    page = cache.get(key)
     if page is None:
         page = MINIMAL_PAGE["html"]
-        cache.set(f"bench:minimal-review-page:{row}", page)
+        cache.set(key, page)
     return HttpResponse(page)
 
 

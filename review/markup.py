@@ -7,8 +7,10 @@ the review page does. Here the same markup is built with the standard library's 
 structure and its words; the words used here are the same messages as the templates'.
 """
 
+import hashlib
 from html import escape
 
+from django.core.cache import cache
 from django.middleware.csrf import get_token
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
@@ -16,10 +18,13 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from review.models import Query, QueryMessage
+
+# Their key changes with every message: this only bounds how long a corrected translation takes.
+MESSAGES_SECONDS = 300
 
 
 def _words() -> dict:
@@ -39,12 +44,10 @@ def _words() -> dict:
 
 
 def _message(message, words: dict) -> str:
-    author = message.author
-    by = author.get_full_name() or author.username
     at = format_date(timezone.template_localtime(message.at), words["datetime_format"])
     said = words["said"] % {
         "kind": words["kinds"].get(message.kind, ""),
-        "by": escape(by),
+        "by": escape(message.by),
         "at": escape(at),
     }
     text = f"<br>{linebreaksbr(message.text, autoescape=True)}" if message.text else ""
@@ -71,7 +74,35 @@ def _form_urls(round_code: str, iso3: str) -> dict[str, str]:
     }
 
 
-def query_card(entry, *, words: dict, token: str, path: str, urls: dict) -> str:
+def _messages(entries, words: dict) -> dict[int, str]:
+    """Query id to its messages as HTML. Messages never change: the page's are cached together,
+    keyed by each message and its author's name as shown, the language and the time zone."""
+    shown = [
+        (
+            entry.query.pk,
+            [(m.pk, m.by) for m in entry.messages],
+        )
+        for entry in entries
+    ]
+    key = (
+        "review:messages:"
+        + hashlib.sha256(
+            repr((shown, get_language(), timezone.get_current_timezone_name())).encode()
+        ).hexdigest()
+    )
+    rendered = cache.get(key)
+    if rendered is None:
+        rendered = {
+            entry.query.pk: "".join(_message(message, words) for message in entry.messages)
+            for entry in entries
+        }
+        cache.set(key, rendered, MESSAGES_SECONDS)
+    return rendered
+
+
+def query_card(
+    entry, *, words: dict, token: str, path: str, urls: dict, messages: dict[int, str]
+) -> str:
     """One ``selectors_review.QueryView``: its target, state, messages and the forms it allows."""
     query = entry.query
     pk = query.pk
@@ -113,13 +144,12 @@ def query_card(entry, *, words: dict, token: str, path: str, urls: dict) -> str:
                 f'class="btn btn-sm btn-outline-secondary">{escape(words["reopen"])}</button>',
             )
         )
-    messages = "".join(_message(message, words) for message in entry.messages)
     return (
         f'<article class="border-top pt-2 mt-2 query" id="query-{pk}" '
         f'aria-labelledby="query-{pk}-title">'
         f'<h3 class="h6" id="query-{pk}-title">{escape(entry.target)} '
         f'<span class="badge text-bg-{badge}">{words["states"].get(query.state, "")}</span></h3>'
-        f'<ol class="list-unstyled small mb-1 query-messages">{messages}</ol>'
+        f'<ol class="list-unstyled small mb-1 query-messages">{messages[pk]}</ol>'
         f"{''.join(forms)}</article>"
     )
 
@@ -129,11 +159,13 @@ def query_sections(request, page, *, round_code: str, iso3: str) -> dict[str, Sa
     of the page), each empty when there are none."""
     if not (page.open_queries or page.closed_queries):
         return {"open_queries_html": "", "closed_queries_html": ""}
+    words = _words()
     options = {
-        "words": _words(),
+        "words": words,
         "token": get_token(request),
         "path": request.path,
         "urls": _form_urls(round_code, iso3),
+        "messages": _messages([*page.open_queries, *page.closed_queries], words),
     }
     sections = {"open_queries_html": "", "closed_queries_html": ""}
     if page.open_queries:

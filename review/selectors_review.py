@@ -110,10 +110,36 @@ class ActionView:
 
 
 @dataclass(frozen=True)
+class QueryRow:
+    """What the page shows of a query."""
+
+    pk: int
+    state: str
+    flag: str
+    item_id: int | None
+    item_code: str | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == Query.State.OPEN
+
+
+@dataclass(frozen=True)
+class MessageRow:
+    """What the page shows of a query's message; ``by`` is its author's name as shown."""
+
+    pk: int
+    kind: str
+    text: str
+    at: datetime
+    by: str
+
+
+@dataclass(frozen=True)
 class QueryView:
-    query: Query
+    query: QueryRow
     target: str
-    messages: list
+    messages: list[MessageRow]
     may_reply: bool
     may_close: bool
     may_reopen: bool
@@ -199,24 +225,18 @@ def _queries(
     joined with its query, its item and its author; a query without messages still comes)."""
     may_answer = access.may_answer_queries(user, submission.country)
     rows = _QUERIES.rows(submission=submission.pk)
-    queries: dict[int, tuple[Query, list]] = {}
+    queries: dict[int, tuple[QueryRow, list]] = {}
+    names: dict[tuple, str] = {}  # each author's name as shown, worked out once
     for pk, state, flag, item_id, code, message_pk, kind, text, at, *author in rows:
         if pk not in queries:
-            query = Query(pk=pk, submission=submission, state=state, flag=flag, item_id=item_id)
-            query.item_code = code
-            queries[pk] = (query, [])
+            queries[pk] = (QueryRow(pk, state, flag, item_id, code), [])
         if message_pk is not None:
-            username, first_name, last_name = author
-            queries[pk][1].append(
-                QueryMessage(
-                    pk=message_pk,
-                    query_id=pk,
-                    kind=kind,
-                    text=text,
-                    at=at,
-                    author=User(username=username, first_name=first_name, last_name=last_name),
-                )
-            )
+            author = tuple(author)
+            if author not in names:
+                username, first_name, last_name = author
+                person = User(username=username, first_name=first_name, last_name=last_name)
+                names[author] = person.get_full_name() or person.username
+            queries[pk][1].append(MessageRow(message_pk, kind, text, at, names[author]))
     open_, closed = [], []
     for query, messages in queries.values():
         target = (
@@ -440,7 +460,10 @@ def _versions(submission: Submission) -> list[SubmissionVersion]:
     width = len(_VERSION_COLUMNS)
     for row in _VERSIONS.rows(submission=submission.pk):
         version = SubmissionVersion.from_db(DEFAULT_DB_ALIAS, _VERSION_COLUMNS, row[:width])
-        (version.questionnaire_version,) = _instances(row[width:-3], QuestionnaireVersion)
+        if version.questionnaire_version_id == submission.round.version_id:
+            version.questionnaire_version = submission.round.version
+        else:
+            (version.questionnaire_version,) = _instances(row[width:-3], QuestionnaireVersion)
         if version.submitted_by_id is not None:
             version.submitted_by = User.from_db(
                 DEFAULT_DB_ALIAS,
