@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -114,8 +115,8 @@ def submission_review(request, round_code: str, iso3: str, number: int | None = 
             cache.set(page.items_key, items_html, ITEMS_SECONDS)
     parts = {
         "header_html": _header(context),
+        "forms_html": _forms(request, context),
         "items_html": items_html,
-        "item_options_html": item_options(page.item_choices) if page.may_raise_queries else "",
         **query_sections(request, page, round_code=round_.code, iso3=country.iso3),
     }
     return render(request, "review/review_page.html", {**context, **parts})
@@ -155,6 +156,37 @@ def _header(context: dict) -> str:
         html = render_to_string("review/includes/review_header.html", context)
         cache.set(key, html, ITEMS_SECONDS)
     return mark_safe(html)  # noqa: S308 - rendered by the template engine, which escapes
+
+
+# Stands for the security token in the cached forms; replaced by the request's own when served.
+_TOKEN = "review-csrf-token-placeholder"
+
+
+def _forms(request, context: dict) -> str:
+    """Entry on behalf, the actions allowed with their refusal reasons, and the query forms: cached,
+    keyed by everything they show; the security token is put in when served, never cached."""
+    page, round_, country = context["page"], context["round"], context["country"]
+    version = page.version.questionnaire_version if page.version else None
+    shown = (
+        page.may_enter_on_behalf,
+        tuple(page.actions),
+        page.may_raise_queries,
+        (version.pk, version.created_at.isoformat()) if version else None,
+        round_.code,
+        country.iso3,
+        request.path,
+        current_language(),
+    )
+    key = "review:forms:" + hashlib.sha256(repr(shown).encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        options = item_options(page.item_choices) if page.may_raise_queries else ""
+        html = render_to_string(
+            "review/includes/review_forms.html",
+            {**context, "item_options_html": options, "request": request, "csrf_token": _TOKEN},
+        )
+        cache.set(key, html, ITEMS_SECONDS)
+    return mark_safe(html.replace(_TOKEN, get_token(request)))  # noqa: S308 - escaped when rendered
 
 
 # --- The actions ------------------------------------------------------------------------------
