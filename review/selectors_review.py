@@ -4,7 +4,10 @@ The review page shows one submitted version: every item by domain with its answe
 evidence, what changed since the previous version, the country's validated answer of the previous
 round, the consistency checks, the score the version would get, the queries and the actions the
 user may take. Everything comes in a fixed number of queries, whatever the number of versions,
-queries or messages.
+queries or messages: with what is cached, the submission with its round, country and previous
+round's marker, the versions, and the queries with their messages (plus the analyst's regions, read
+by access.py). Those are compiled to SQL once (``kernel/prepared.py``): on this page compiling
+them cost more than running them.
 """
 
 import hashlib
