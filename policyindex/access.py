@@ -15,7 +15,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from geography.models import WORLD_M49, Country, Region
+from kernel.prepared import Prepared
 from questionnaire.models import Round, Submission
+
+_REGION_COLUMNS = ("sdg_region", "m49_region", "m49_subregion", "intermediate_region")
 
 
 def _region_filter(regions, prefix: str = "") -> Q | None:
@@ -29,6 +32,48 @@ def _region_filter(regions, prefix: str = "") -> Q | None:
         | Q(**{f"{prefix}m49_subregion__in": ids})
         | Q(**{f"{prefix}intermediate_region__in": ids})
     )
+
+
+_ANALYST_REGIONS = Prepared(
+    lambda user: Region.objects.filter(analysts=user).values_list("pk", "m49", "kind"),
+    user=int,
+)
+
+
+def _analyst_region_rows(user) -> list[tuple]:
+    """(pk, m49, kind) of the analyst's regions, read once for this request (the user object lives
+    one request)."""
+    rows = user.__dict__.get("_analyst_region_rows")
+    if rows is None:
+        prefetched = getattr(user, "_prefetched_objects_cache", {}).get("regions")
+        if prefetched is not None:
+            rows = [(r.pk, r.m49, r.kind) for r in prefetched]
+        else:
+            rows = _ANALYST_REGIONS.rows(user=user.pk)
+        user.__dict__["_analyst_region_rows"] = rows
+    return rows
+
+
+def may_see_country(user, country: Country) -> bool:
+    """Whether ``country`` is among ``countries_visible_to(user)``, for a country already read: the
+    same rule, answered with at most one query per request (an analyst's regions, or a focal
+    point's assignment to this country)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_administrator:
+        return True
+    if user.is_analyst:
+        rows = _analyst_region_rows(user)
+        ids = {pk for pk, _m49, _kind in rows}
+        visible = (
+            not rows
+            or any(m49 == WORLD_M49 and kind == "world" for _pk, m49, kind in rows)
+            or any(getattr(country, f"{column}_id") in ids for column in _REGION_COLUMNS)
+        )
+        if visible:
+            _known_scope(user).add(country.pk)
+        return visible
+    return is_focal_point_for(user, country)
 
 
 def _analyst_region_filter(user, prefix: str = "") -> Q | None:
@@ -76,6 +121,12 @@ def _known_assignments(user) -> dict[int, bool]:
     return user.__dict__.setdefault("_known_assignments", {})
 
 
+def _known_scope(user) -> set[int]:
+    """The countries this request has proved in an analyst's scope (the user object lives one
+    request): asked again, the answer costs no query."""
+    return user.__dict__.setdefault("_known_scope", set())
+
+
 def is_focal_point_for(user, country: Country) -> bool:
     if not (user.is_authenticated and user.is_active and user.is_focal_point):
         return False
@@ -93,6 +144,9 @@ def visible_submission(user, queryset, **lookup) -> Submission | None:
     if submission is not None and user.is_focal_point:
         # A focal point sees only assigned countries, so the query has just proved this one.
         _known_assignments(user)[submission.country_id] = True
+    if submission is not None and user.is_analyst:
+        # An analyst sees only the countries in scope: the query has just proved this one is.
+        _known_scope(user).add(submission.country_id)
     return submission
 
 
@@ -223,6 +277,8 @@ def is_analyst_for(user, country: Country) -> bool:
     """An analyst whose scope includes the country."""
     if not (user.is_authenticated and user.is_active and user.is_analyst):
         return False
+    if country.pk in _known_scope(user):
+        return True
     return countries_visible_to(user).filter(pk=country.pk).exists()
 
 

@@ -1,6 +1,6 @@
 """`make bench` measures of the review app.
 
-1. The review page of a submitted version (its second version, with the changes since the first,
+1. The review page of a submitted version (its third version, with the changes since the second,
    the previous round's validated answers, the consistency checks, the score it would get, queries
    with their messages and the actions), timed against a bare authenticated Django view through
    the same test client and logged-in analyst, in the same run. Its queries are counted with one
@@ -13,14 +13,19 @@
    with 2 submissions and with every country's, and must not differ. Its floor, measured beside
    it: the same HTML from a view doing only the scope, the round's fingerprint and one cache read.
 
+The review page's floor is measured too: the least it could do (one SQL query finding the submission in
+the analyst's scope with what its cached copy would be keyed by, one cache read, the same HTML, no
+template), so that the page's ratio can be read against what no implementation goes below.
+
 This module is also the URLconf of the run: the project's URLs and the bare view.
 """
 
+import hashlib
 import itertools
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.urls import include, path, reverse
@@ -88,9 +93,50 @@ def dashboard_floor(request, round_code):
 # The dashboard's page around its board (the part cached), set by the measure.
 FLOOR_PAGE = {"html": ""}
 
+# The floor of the review page: one query finding the submission in the analyst's scope with its
+# state, revision and the previous round's marker, one cache read of the page as HTML, and that
+# HTML sent back (no template at all).
+_MINIMAL_PAGE_SQL = """
+SELECT s.id, s.revision, s.state, s.updated_at,
+       (SELECT p.id FROM questionnaire_submission p
+          JOIN questionnaire_round pr ON pr.id = p.round_id
+         WHERE p.country_id = s.country_id AND p.state = 'validated'
+           AND pr.reference_year < r.reference_year
+         ORDER BY pr.reference_year DESC LIMIT 1)
+  FROM questionnaire_submission s
+  JOIN questionnaire_round r ON r.id = s.round_id
+  JOIN geography_country c ON c.id = s.country_id
+ WHERE r.code = %s AND c.iso3 = %s
+   AND (NOT EXISTS (SELECT 1 FROM accounts_user_regions ur WHERE ur.user_id = %s)
+        OR EXISTS (SELECT 1 FROM accounts_user_regions ur
+                     JOIN geography_region g ON g.id = ur.region_id
+                    WHERE ur.user_id = %s
+                      AND (g.kind = 'world' OR ur.region_id IN (c.sdg_region_id, c.m49_region_id,
+                                                               c.m49_subregion_id,
+                                                               c.intermediate_region_id))))
+"""
+
+MINIMAL_PAGE = {"html": b""}
+
+
+@login_required
+def minimal_review_page(request, round_code, iso3):
+    user = request.user.pk
+    with connection.cursor() as cursor:
+        cursor.execute(_MINIMAL_PAGE_SQL, [round_code, iso3, user, user])
+        row = cursor.fetchone()
+    key = "bench:minimal-review-page:" + hashlib.sha256(repr(row).encode()).hexdigest()
+    page = cache.get(key)
+    if page is None:
+        page = MINIMAL_PAGE["html"]
+        cache.set(key, page)
+    return HttpResponse(page)
+
+
 urlpatterns = [
     path("bench/review-bare/", bare_view),
     path("bench/review-dashboard-floor/<slug:round_code>/", dashboard_floor),
+    path("bench/review-minimal-page/<slug:round_code>/<str:iso3>/", minimal_review_page),
     path("", include("policyindex.urls")),
 ]
 
@@ -191,7 +237,26 @@ def review_measures() -> list[Result]:
             "1 version, 1 query": query_count(page(small)),
             "3 versions, 6 queries with replies": query_count(page(large)),
         }
+        MINIMAL_PAGE["html"] = client.get(
+            f"/review/rounds/{OPEN_ROUND}/countries/{large.country.iso3}/"
+        ).content
+
+        def floor():
+            url = f"/bench/review-minimal-page/{OPEN_ROUND}/{large.country.iso3}/"
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+            assert b'id="score"' in response.content
+
         return [
+            compare(
+                "review.review_page_floor",
+                floor,
+                bare,
+                target=4.0,
+                baseline_name=BARE,
+                note="the least the review page can do (one SQL query, one cache read, the same "
+                "HTML, no template): the floor of review.review_page_submitted_version",
+            ),
             compare(
                 "review.review_page_submitted_version",
                 page(large),
@@ -201,7 +266,7 @@ def review_measures() -> list[Result]:
                 query_counts=counts,
                 note="the latest of three versions: changes since the previous one, the previous "
                 "round, the checks, the score, six queries with replies, the actions",
-            )
+            ),
         ]
 
 

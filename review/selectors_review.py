@@ -4,24 +4,34 @@ The review page shows one submitted version: every item by domain with its answe
 evidence, what changed since the previous version, the country's validated answer of the previous
 round, the consistency checks, the score the version would get, the queries and the actions the
 user may take. Everything comes in a fixed number of queries, whatever the number of versions,
-queries or messages.
+queries or messages: with what is cached, the submission with its round, country and previous
+round's marker, the versions, and the queries with their messages (plus the analyst's regions, read
+by access.py). Those are compiled to SQL once (``kernel/prepared.py``): on this page compiling
+them cost more than running them.
 """
 
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Prefetch, Q
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from geography.models import Country
+from kernel.prepared import Prepared
 from kernel.translation import current_language
 from policyindex import access
 from questionnaire.forms import LABELS
 from questionnaire.instrument_cache import label_among_options, version_items, version_texts
-from questionnaire.models import Submission, SubmissionVersion
-from questionnaire.selectors import previous_validated_submission
+from questionnaire.models import QuestionnaireVersion, Round, Submission, SubmissionVersion
+from questionnaire.selectors import (
+    previous_marker,
+    previous_validated_submission,
+    with_previous_marker,
+)
 from questionnaire.services.answers import ANSWER_FIELDS, EVIDENCE_FIELDS
 from review import checks, transitions
 from review.models import Query, QueryMessage, RoundEvent
@@ -103,10 +113,36 @@ class ActionView:
 
 
 @dataclass(frozen=True)
+class QueryRow:
+    """What the page shows of a query."""
+
+    pk: int
+    state: str
+    flag: str
+    item_id: int | None
+    item_code: str | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == Query.State.OPEN
+
+
+@dataclass(frozen=True)
+class MessageRow:
+    """What the page shows of a query's message; ``by`` is its author's name as shown."""
+
+    pk: int
+    kind: str
+    text: str
+    at: datetime
+    by: str
+
+
+@dataclass(frozen=True)
 class QueryView:
-    query: Query
+    query: QueryRow
     target: str
-    messages: list
+    messages: list[MessageRow]
     may_reply: bool
     may_close: bool
     may_reopen: bool
@@ -137,6 +173,8 @@ class ReviewPage:
     entered_by: list[str] = field(default_factory=list)
     may_enter_on_behalf: bool = False
     previous_round: Submission | None = None
+    # (pk, updated_at) of the previous round's validated submission, or None: part of items_key.
+    previous_round_marker: tuple | None = None
     asked: set = field(default_factory=set)
     items_key: str = ""
 
@@ -160,32 +198,59 @@ def _shown(name: str, value, code: str, label) -> str:
     return _text(value)
 
 
+_QUERIES = Prepared(
+    lambda submission: (
+        Query.objects.filter(submission=submission)
+        .order_by("raised_at", "pk", "messages__at", "messages__pk")
+        .values_list(
+            "pk",
+            "state",
+            "flag",
+            "item_id",
+            "item__code",
+            "messages__pk",
+            "messages__kind",
+            "messages__text",
+            "messages__at",
+            "messages__author__username",
+            "messages__author__first_name",
+            "messages__author__last_name",
+        )
+    ),
+    submission=int,
+)
+
+
 def _queries(
     submission: Submission, user, texts, *, may_raise: bool
 ) -> tuple[list[QueryView], list[QueryView]]:
+    """The submission's queries with their messages, oldest first, in one query (each message
+    joined with its query, its item and its author; a query without messages still comes)."""
     may_answer = access.may_answer_queries(user, submission.country)
-    rows = (
-        Query.objects.filter(submission=submission)
-        .select_related("item")
-        .prefetch_related(
-            Prefetch(
-                "messages",
-                queryset=QueryMessage.objects.select_related("author").order_by("at", "pk"),
-            )
-        )
-        .order_by("raised_at", "pk")
-    )
+    rows = _QUERIES.rows(submission=submission.pk)
+    queries: dict[int, tuple[QueryRow, list]] = {}
+    names: dict[tuple, str] = {}  # each author's name as shown, worked out once
+    for pk, state, flag, item_id, code, message_pk, kind, text, at, *author in rows:
+        if pk not in queries:
+            queries[pk] = (QueryRow(pk, state, flag, item_id, code), [])
+        if message_pk is not None:
+            author = tuple(author)
+            if author not in names:
+                username, first_name, last_name = author
+                person = User(username=username, first_name=first_name, last_name=last_name)
+                names[author] = person.get_full_name() or person.username
+            queries[pk][1].append(MessageRow(message_pk, kind, text, at, names[author]))
     open_, closed = [], []
-    for query in rows:
+    for query, messages in queries.values():
         target = (
-            texts[query.item.code].name
-            if query.item_id and query.item.code in texts
+            texts[query.item_code].name
+            if query.item_id and query.item_code in texts
             else _("The whole questionnaire")
         )
         view = QueryView(
             query=query,
             target=target,
-            messages=list(query.messages.all()),
+            messages=messages,
             may_reply=query.is_open and (may_raise or may_answer),
             may_close=query.is_open and may_raise,
             may_reopen=not query.is_open and may_raise,
@@ -194,7 +259,11 @@ def _queries(
     return open_, closed
 
 
-def _actions(submission: Submission, user, latest: SubmissionVersion | None) -> list[ActionView]:
+def _actions(
+    submission: Submission, user, latest: SubmissionVersion | None, *, open_queries: int | None
+) -> list[ActionView]:
+    """The review actions the user may take; ``open_queries`` is the number the page has just read
+    (None: counted here)."""
     found = []
     args = [submission.round.code, submission.country.iso3]
     acts_as: dict[str, bool] = {}
@@ -207,7 +276,7 @@ def _actions(submission: Submission, user, latest: SubmissionVersion | None) -> 
             continue
         refusal = ""
         if t.action == "validate":
-            refusal = validation_refusal(submission, latest, user) or ""
+            refusal = validation_refusal(submission, latest, user, open_queries=open_queries) or ""
         elif t.action == "reopen" and submission.round.state == submission.round.State.PUBLISHED:
             refusal = _("The round is published: its figures change only by a revised release.")
         found.append(
@@ -319,6 +388,98 @@ def current_flag(submission: Submission, key: str) -> FlagView | None:
     return views[0] if views else None
 
 
+def _columns(model, prefix: str = "", *, leave_out=()) -> list[str]:
+    return [prefix + f.attname for f in model._meta.concrete_fields if f.name not in leave_out]
+
+
+_SUBJECT = Prepared(
+    lambda round_code, iso3: (
+        with_previous_marker(Submission.objects.filter(round__code=round_code, country__iso3=iso3))
+        .order_by()
+        .values_list(
+            *_columns(Submission),
+            *_columns(Round, "round__"),
+            *_columns(QuestionnaireVersion, "round__version__"),
+            *_columns(Country, "country__"),
+            "previous_pk",
+            "previous_updated_at",
+        )
+    ),
+    round_code=str,
+    iso3=str,
+)
+
+
+def _instances(row: tuple, *models) -> list:
+    """Model instances from consecutive columns of ``row`` (as ``_columns`` lists them)."""
+    found, start = [], 0
+    for model in models:
+        names = _columns(model)
+        found.append(model.from_db(DEFAULT_DB_ALIAS, names, row[start : start + len(names)]))
+        start += len(names)
+    return found
+
+
+def review_subject(*, round_code: str, iso3: str) -> Submission | None:
+    """The country's submission for the round (with its round, questionnaire version and
+    country, and which validated submission of an earlier round it is compared with), whoever
+    asks: the caller checks that the user may see the country (``access.may_see_country``).
+
+    One query, compiled once (``kernel/prepared.py``): on the review page compiling the query
+    cost more than running it."""
+    rows = _SUBJECT.rows(round_code=round_code, iso3=iso3)
+    if not rows:
+        return None
+    row = rows[0]
+    submission, round_, version, country = _instances(
+        row, Submission, Round, QuestionnaireVersion, Country
+    )
+    round_.version = version
+    submission.round, submission.country = round_, country
+    submission.previous_pk, submission.previous_updated_at = row[-2:]
+    return submission
+
+
+_VERSION_COLUMNS = _columns(SubmissionVersion, leave_out={"content"})
+_VERSIONS = Prepared(
+    lambda submission: (
+        SubmissionVersion.objects.filter(submission=submission)
+        .order_by("number")
+        .values_list(
+            *_VERSION_COLUMNS,
+            *_columns(QuestionnaireVersion, "questionnaire_version__"),
+            "submitted_by__username",
+            "submitted_by__first_name",
+            "submitted_by__last_name",
+        )
+    ),
+    submission=int,
+)
+
+
+def _versions(submission: Submission) -> list[SubmissionVersion]:
+    """The submission's frozen versions, oldest first, without their content (one query)."""
+    found = []
+    width = len(_VERSION_COLUMNS)
+    for row in _VERSIONS.rows(submission=submission.pk):
+        version = SubmissionVersion.from_db(DEFAULT_DB_ALIAS, _VERSION_COLUMNS, row[:width])
+        if version.questionnaire_version_id == submission.round.version_id:
+            version.questionnaire_version = submission.round.version
+        else:
+            (version.questionnaire_version,) = _instances(row[width:-3], QuestionnaireVersion)
+        if version.submitted_by_id is not None:
+            version.submitted_by = User.from_db(
+                DEFAULT_DB_ALIAS,
+                ["id", "username", "first_name", "last_name"],
+                (version.submitted_by_id, *row[-3:]),
+            )
+        else:
+            version.submitted_by = None
+        version.submission = submission
+        found.append(version)
+    return found
+
+
 def review_page(*, user, round, country, submission, number: int | None = None):
     """The review page of the submission's version ``number`` (the latest by default); None when
     the submission has no such version.
@@ -337,11 +498,7 @@ def review_page(*, user, round, country, submission, number: int | None = None):
                 user, round=round, country=country, submission=None
             ),
         )
-    versions = list(
-        submission.versions.select_related("questionnaire_version", "submitted_by")
-        .defer("content")
-        .order_by("number")
-    )
+    versions = _versions(submission)
     latest = versions[-1] if versions else None
     page = ReviewPage(
         round=round,
@@ -356,7 +513,7 @@ def review_page(*, user, round, country, submission, number: int | None = None):
     if latest is None:
         if number is not None:
             return None
-        page.actions = _actions(submission, user, latest)
+        page.actions = _actions(submission, user, latest, open_queries=None)
         return page
     shown = latest if number is None else next((v for v in versions if v.number == number), None)
     if shown is None:
@@ -368,14 +525,16 @@ def review_page(*, user, round, country, submission, number: int | None = None):
     may_raise = access.may_raise_queries(user, country)
     page.open_queries, page.closed_queries = _queries(submission, user, texts, may_raise=may_raise)
     if page.is_latest:
-        page.actions = _actions(submission, user, latest)
+        page.actions = _actions(submission, user, latest, open_queries=len(page.open_queries))
     page.may_raise_queries = page.is_latest and submission.state in REVIEWABLE and may_raise
     page.item_choices = [(code, t.name) for code, t in texts.items()]
     if shown.entered_by_ids:
         page.entered_by = [
             person(u) for u in User.objects.filter(pk__in=shown.entered_by_ids).order_by("pk")
         ]
-    page.previous_round = previous_validated_submission(round=round, country=country)
+    page.previous_round_marker = previous_marker(
+        round=round, country=country, submission=submission
+    )
     page.asked = {q.query.flag for q in page.open_queries if q.query.flag}
     page.items_key = (
         "review:items:"
@@ -387,9 +546,7 @@ def review_page(*, user, round, country, submission, number: int | None = None):
                     (page.previous_version.pk, page.previous_version.submitted_at.isoformat())
                     if page.previous_version
                     else None,
-                    (page.previous_round.pk, page.previous_round.updated_at.isoformat())
-                    if page.previous_round
-                    else None,
+                    page.previous_round_marker,
                     round.pk,
                     round.reference_year,
                     submission.state,
@@ -421,6 +578,12 @@ def fill_items(page: ReviewPage) -> ReviewPage:
     label = _labeller(items)
     answers = shown.answers
     before = previous_version.answers if previous_version else None
+    if page.previous_round_marker is not None:
+        page.previous_round = (
+            Submission.objects.select_related("round__version")
+            .filter(pk=page.previous_round_marker[0])
+            .first()
+        )
     previous = page.previous_round
     page.previous_round_name = previous.round.display_name if previous else ""
     previous_rows = _previous_round_answers(previous)

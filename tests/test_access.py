@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from geography.models import Country, Region
-from policyindex.access import countries_visible_to, submissions_visible_to
+from policyindex.access import countries_visible_to, may_see_country, submissions_visible_to
 from questionnaire.services.submissions import start_submission
 from tests.factories import (
     AdministratorFactory,
@@ -81,3 +81,32 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, kenya_and_denmark
     response = client.get(reverse("questionnaire:country", args=["KEN"]))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_may_see_country_answers_as_countries_visible_to_for_every_user_and_country(
+    kenya_and_denmark,
+):
+    """The review pages ask about a country already read; the answer is the same rule's."""
+    kenya, denmark = kenya_and_denmark
+    ssa = Region.objects.get(kind=Region.Kind.SDG, m49="202")
+    northern_europe = Region.objects.get(kind=Region.Kind.M49_SUBREGION, m49="154")
+    world = Region.objects.filter(kind="world").first()
+    users = [
+        AnalystFactory(),
+        AnalystFactory(regions=[ssa]),
+        AnalystFactory(regions=[northern_europe]),
+        AnalystFactory(regions=[ssa, northern_europe]),
+        AnalystFactory(regions=[ssa], is_active=False),
+        AdministratorFactory(),
+        FocalPointFactory(countries=[kenya]),
+        FocalPointFactory(countries=[kenya], is_active=False),
+    ]
+    if world is not None:
+        users.append(AnalystFactory(regions=[world, ssa]))
+    countries = list(Country.objects.all())
+    for user in users:
+        visible = set(countries_visible_to(user).values_list("pk", flat=True))
+        # A fresh copy of the user: what access.py learns lives one request.
+        fresh = type(user).objects.get(pk=user.pk)
+        assert {c.pk for c in countries if may_see_country(fresh, c)} == visible, user
+    assert denmark.pk not in {c.pk for c in countries if may_see_country(users[1], c)}

@@ -205,15 +205,21 @@ def submission_return(*, submission: Submission, by, reason: str) -> Submission:
     return locked
 
 
-def validation_refusal(locked: Submission, version: SubmissionVersion | None, by) -> str | None:
-    """Why ``by`` may not validate this version beyond the table: their own work, open queries."""
+def validation_refusal(
+    locked: Submission, version: SubmissionVersion | None, by, *, open_queries: int | None = None
+) -> str | None:
+    """Why ``by`` may not validate this version beyond the table: their own work, open queries.
+
+    ``open_queries``: the number of the submission's open queries, when the caller has just read
+    them (the review page); None counts them here (the validation itself always does)."""
     if version is None:
         return _("There is no submitted version to validate.")
     if by is not None and (by.pk == version.submitted_by_id or by.pk in version.entered_by_ids):
         return _(
             "You entered or submitted this version yourself: another analyst must validate it."
         )
-    open_queries = Query.objects.filter(submission=locked, state=Query.State.OPEN).count()
+    if open_queries is None:
+        open_queries = Query.objects.filter(submission=locked, state=Query.State.OPEN).count()
     if open_queries:
         return ngettext(
             "%(count)d query is still open: close it, or return the submission to the country.",

@@ -1,15 +1,17 @@
 """The review page and the review actions, by role, through HTTP."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from questionnaire.models import Answer, Submission, SubmissionVersion
 from review.models import Query
-from review.services.queries import query_raise
+from review.services.queries import query_close, query_raise, query_reply
 from review.services.submissions import submission_return, submission_validate
 from scoring.models import ScoreRecord
 from tests.factories import CountryFactory, FocalPointFactory, RoundFactory
-from tests.questionnaire.factories import answer_all, form_data
+from tests.questionnaire.factories import SubmissionFactory, answer_all, form_data
 from tests.scoring.factories import validated_submission
 
 from .conftest import EVIDENCE, page_url, set_answer, submit
@@ -396,3 +398,42 @@ def test_the_draft_questionnaire_page_reads_no_review_data(
     with django_assert_max_num_queries(12):
         html = client.get(fill).content.decode()
     assert 'id="open-queries"' not in html and 'id="return-reason"' not in html
+
+
+def test_the_review_page_reads_as_many_rows_at_once_for_three_versions_and_six_queries(
+    client, analyst, submitted, open_round, kenya
+):
+    """The page's number of queries does not grow with versions, queries or their messages."""
+    query_raise(submission=submitted, by=analyst, text="Is 1a right?")
+    neighbour = CountryFactory(sdg_region=kenya.sdg_region)
+    focal_point = FocalPointFactory(countries=[neighbour])
+    busy = SubmissionFactory(round=open_round, country=neighbour)
+    answer_all(busy, **EVIDENCE)
+    for version in (1, 2, 3):
+        set_answer(busy, "1a", comment=f"Version {version}.")
+        submit(busy, focal_point)
+        if version < 3:
+            submission_return(submission=busy, by=analyst, reason="Please check 1a.")
+    busy.refresh_from_db()
+    for n in range(6):
+        query = query_raise(submission=busy, by=analyst, text=f"Question {n}?")
+        query_reply(query=query, by=focal_point, text=f"Answer {n}.")
+        if n % 2:
+            query_close(query=query, by=analyst, text="Thank you.")
+
+    client.force_login(analyst)
+
+    def queries_of(submission) -> int:
+        url = page_url("submission", submission)
+        assert client.get(url).status_code == 200  # what is cached is warm on both sides
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(url).content.decode()
+        assert 'id="score"' in html
+        return len(queries)
+
+    assert queries_of(submitted) == queries_of(busy)
+    html = client.get(page_url("submission", busy)).content.decode()
+    assert "Version 3 of 3" in html and "Changed since version 2" in html
+    assert html.count('class="border-top pt-2 mt-2 query"') == 6
+    assert "3 open queries" in html and 'id="closed-queries"' in html
+    assert "Answer 5." in html and "Thank you." in html
