@@ -162,11 +162,6 @@ def visible_country_or_404(user, **lookup) -> Country:
         raise Http404 from None
 
 
-def can_start_submission(user, *, round: Round, country: Country) -> bool:
-    """A focal point of the country starts its questionnaire (by a first save) while the round is open."""
-    return questionnaire_refusal_reason(user, round=round, country=country) is None
-
-
 def edit_refusal_reason(
     user,
     submission: Submission,

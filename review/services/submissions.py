@@ -6,7 +6,6 @@ the e-mails to be sent on commit.
 """
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -60,7 +59,13 @@ def _allowed(locked: Submission, *, by, action: str):
     )
 
 
-def _record(locked: Submission, *, action: str, from_state: str, by, note="", version=None):
+def _move(
+    locked: Submission, transition, *, action: str, by, note="", version=None, fields=()
+) -> None:
+    """Moves the locked submission to the transition's state and records the event with it."""
+    from_state = locked.state
+    locked.state = transition.to_state
+    locked.save(update_fields=["state", *fields, "updated_at"])
     SubmissionEvent.objects.create(
         submission=locked,
         action=action,
@@ -166,18 +171,16 @@ def submission_submit(
             source=source,
             entered_by_ids=entered_by,
         )
-        from_state = locked.state
-        locked.state = found.to_state
         locked.submitted_at = timezone.now()
         locked.updated_by = by
-        locked.save(update_fields=["state", "submitted_at", "updated_by", "updated_at"])
-        _record(
+        _move(
             locked,
+            found,
             action=SubmissionEvent.Action.SUBMITTED,
-            from_state=from_state,
             by=by,
             note=source,
             version=version,
+            fields=("submitted_at", "updated_by"),
         )
         notifications.submission_submitted(submission=locked, version=version, by=by)
     return version
@@ -190,13 +193,10 @@ def submission_return(*, submission: Submission, by, reason: str) -> Submission:
         locked = _locked(submission)
         found = _allowed(locked, by=by, action="return")
         reason = required_reason(reason)
-        from_state = locked.state
-        locked.state = found.to_state
-        locked.save(update_fields=["state", "updated_at"])
-        _record(
+        _move(
             locked,
+            found,
             action=SubmissionEvent.Action.RETURNED,
-            from_state=from_state,
             by=by,
             note=reason,
             version=latest_version(locked),
@@ -239,13 +239,10 @@ def submission_validate(*, submission: Submission, by, note: str = ""):
         refusal = validation_refusal(locked, version, by)
         if refusal:
             raise ActionRefused(refusal)
-        from_state = locked.state
-        locked.state = found.to_state
-        locked.save(update_fields=["state", "updated_at"])
-        _record(
+        _move(
             locked,
+            found,
             action=SubmissionEvent.Action.VALIDATED,
-            from_state=from_state,
             by=by,
             note=note,
             version=version,
@@ -268,20 +265,13 @@ def submission_reopen(*, submission: Submission, by, reason: str) -> Submission:
             raise ActionRefused(
                 _("The round is published: its figures change only by a revised release.")
             )
-        from_state = locked.state
-        locked.state = found.to_state
-        locked.save(update_fields=["state", "updated_at"])
-        _record(
+        _move(
             locked,
+            found,
             action=SubmissionEvent.Action.REOPENED,
-            from_state=from_state,
             by=by,
             note=reason,
             version=latest_version(locked),
         )
         notifications.submission_reopened(submission=locked, reason=reason, by=by)
     return locked
-
-
-def last_version_number(submission: Submission) -> int:
-    return submission.versions.aggregate(n=Max("number"))["n"] or 0
