@@ -328,3 +328,45 @@ def aggregate_regions_visible_to(user, round_) -> set[int] | None:
 def can_manage_people(user) -> bool:
     """Administrators invite, import, change and deactivate people."""
     return user.is_authenticated and user.is_active and user.is_administrator
+
+
+# --- Results for everyone: public pages, downloads, reports and the API ------------------------
+
+
+def is_public_round(round_: Round) -> bool:
+    """A round's results are public once it is published, and only then; public figures read the
+    round's frozen release."""
+    return round_.state == Round.State.PUBLISHED
+
+
+def public_rounds() -> QuerySet[Round]:
+    """The rounds whose results anyone may see, newest reference year first."""
+    return Round.objects.filter(state=Round.State.PUBLISHED).order_by("-reference_year", "code")
+
+
+def can_download_round_report(user, round_: Round) -> bool:
+    """Analysts and administrators take a round's report at any time; anyone once it is published."""
+    return can_review(user) or is_public_round(round_)
+
+
+def report_includes_internal_sheets(user, round_: Round) -> bool:
+    """The internal sheets (the round's history) are for analysts and administrators only."""
+    return can_review(user)
+
+
+def report_countries_visible_to(user, round_: Round) -> QuerySet[Country] | None:
+    """The countries whose rows a round report may carry for the user; None means every country.
+
+    Once the round is published every country's result is public. Before that, an analyst or
+    administrator sees the countries of their scope."""
+    if is_public_round(round_):
+        return None
+    if scope_of(user).key == ("every country",):
+        return None
+    return countries_visible_to(user)
+
+
+def can_download_country_profile(user, round_: Round, country: Country) -> bool:
+    """Anyone once the round is published; before that, the country's focal points and the
+    analysts whose scope holds it (and administrators)."""
+    return is_public_round(round_) or may_see_country(user, country)

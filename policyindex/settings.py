@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "scoring",
     "fixtures",
     "review",
+    "results",
     "policyindex",
     "django.contrib.admin",
     "django.contrib.auth",

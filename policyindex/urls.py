@@ -32,4 +32,5 @@ urlpatterns = [
     path("", include("questionnaire.urls")),
     path("", include("scoring.urls")),
     path("", include("review.urls")),
+    path("", include("results.urls")),
 ]

@@ -225,6 +225,8 @@ class MeasureAggregate:
 class RegionAggregate:
     region: Region
     measures: dict[str, MeasureAggregate]
+    # The countries of the region invited to answer the round (the whole reporting universe).
+    invited: int = 0
 
     def measure(self, breakdown: str) -> MeasureAggregate:
         return self.measures[breakdown]
@@ -260,10 +262,15 @@ def round_aggregates(*, round: Round, frozen: bool = True) -> RoundAggregates:
         r.pk: RegionAggregate(r, {b: MeasureAggregate() for b in BREAKDOWNS}) for r in regions
     }
     world_ids = [r.pk for r in regions if r.kind == Region.Kind.WORLD]
-    memberships = Country.objects.filter(pk__in=list(results)).values_list(
+    memberships = Country.objects.values_list(
         "pk", "sdg_region_id", "m49_region_id", "m49_subregion_id", "intermediate_region_id"
     )
     for country_id, *region_ids in memberships:
+        for pk in (*world_ids, *region_ids):
+            if pk is not None:
+                aggregates[pk].invited += 1
+        if country_id not in results:
+            continue
         categories = results[country_id].categories
         targets = [aggregates[pk] for pk in (*world_ids, *region_ids) if pk is not None]
         for breakdown, category in categories.items():

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from fixtures.geography import load_countries
-from fixtures.paths import COUNTRIES_FILE, INSTRUMENT_FILE
+from fixtures.paths import COUNTRIES_FILE, INSTRUMENT_FILE, UN_PUBLISHED_FILE
 from fixtures.rounds import load_rounds
 from geography.models import Country, Region
 from questionnaire.models import Domain, Item, ResponseOption, Round
@@ -24,6 +24,7 @@ SPEC = json.loads(INSTRUMENT_FILE.read_text(encoding="utf-8"))
     [
         (INSTRUMENT_FILE, SHARED / "methodology" / "questionnaire-10.7.2.json"),
         (COUNTRIES_FILE, SHARED / "reference" / "countries.csv"),
+        (UN_PUBLISHED_FILE, SHARED / "reference" / "un-published" / "SG_CPA_MIGRS.csv"),
     ],
 )
 def test_the_bundled_data_files_are_exact_copies_of_the_shared_originals(copy, original):
