@@ -1,0 +1,3 @@
+"""`make bench` measures of the api (filled in by the work on it)."""
+
+MEASURES = []
