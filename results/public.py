@@ -17,7 +17,7 @@ from policyindex import access
 from questionnaire.instrument_cache import version_items, version_texts
 from questionnaire.models import Domain, Round
 from scoring.models import Release, ReleaseResult, ScoreRecord
-from scoring.models.choices import DOMAIN_BREAKDOWNS, OVERALL, Category
+from scoring.models.choices import DOMAIN_BREAKDOWNS, OVERALL, Breakdown, Category
 from scoring.selectors import COMPUTED, SOURCE_LABELS, MeasureAggregate, round_aggregates
 
 from . import charts
@@ -132,6 +132,7 @@ def round_page(round_: Round) -> dict:
         "headline": charts.headline(aggregates),
         "coverage": charts.coverage_by_region(aggregates),
         "measures": measures,
+        "short_measures": [(code, str(label)) for code, label in Breakdown.choices],
         "distributions": [
             {
                 "code": code,
