@@ -18,9 +18,7 @@ BODY_SECONDS = 60 * 60
 
 
 def rounds_page(request):
-    return render(
-        request, "results/rounds.html", {"summaries": public.published_round_summaries()}
-    )
+    return render(request, "results/rounds.html", {"summaries": public.published_round_summaries()})
 
 
 def round_page(request, round_code):
