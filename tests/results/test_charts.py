@@ -7,13 +7,13 @@ from django.utils import translation
 
 from geography.models import Country, Region
 from results import charts
+from scoring.models.choices import BREAKDOWNS
 from scoring.selectors import (
     CountryResult,
     MeasureAggregate,
     RegionAggregate,
     RoundAggregates,
 )
-from scoring.models.choices import BREAKDOWNS
 
 
 def region(pk, kind, m49, name, name_fr=""):
