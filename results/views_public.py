@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from geography.models import Country
-from scoring.selectors import published_release
+from scoring.models import Release
 
 from . import public
 
@@ -23,7 +23,14 @@ def rounds_page(request):
 
 def round_page(request, round_code):
     round_ = public.public_round_or_404(round_code)
-    release = published_release(round_)
+    # The newest release, as scoring.selectors.published_release, without its aggregates (a large
+    # JSON value the cached body does not need).
+    release = (
+        Release.objects.filter(round=round_)
+        .order_by("-number")
+        .only("pk", "number", "published_at", "round_id")
+        .first()
+    )
     language = get_language()
     key = f"results:public-round:{release.pk if release else 'none'}:{language}"
     body = cache.get(key) if release else None
