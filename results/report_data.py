@@ -78,6 +78,7 @@ class _Instrument:
             self.items[item.version_id].append(item)
         self.options: dict[tuple[int, str], ResponseOption] = {}
         self.options_by_set: dict[int, list[ResponseOption]] = defaultdict(list)
+        self._words_of: dict[int, list] = {}
         for option in ResponseOption.objects.filter(
             response_set__version_id__in=version_ids
         ).order_by("response_set_id", "order"):
@@ -107,21 +108,36 @@ class _Instrument:
                 lines.append((domains, option.display_label, f"{option.value.normalize():f}"))
         return tuple(lines)
 
+    def _words(self, version_id: int) -> list[tuple[str, str, int, dict[str, str]]]:
+        """(item code, text, response set, option code to label) in the active language, worked
+        out once per version and report."""
+        words = self._words_of.get(version_id)
+        if words is None:
+            labels: dict[int, dict[str, str]] = defaultdict(dict)
+            for (set_id, code), option in self.options.items():
+                labels[set_id][code] = option.display_label
+            words = [
+                (item.code, item.display_text, item.response_set_id, labels[item.response_set_id])
+                for item in self.items[version_id]
+            ]
+            self._words_of[version_id] = words
+        return words
+
     def answer_lines(self, *, version_id: int, country: Country, content: dict) -> list[AnswerLine]:
         answers = content.get("answers", {})
         name = country.display_name
+        not_answered = _("Not answered")
         lines = []
-        for item in self.items[version_id]:
-            given = answers.get(item.code) or {}
+        for item_code, item_text, _set_id, labels in self._words(version_id):
+            given = answers.get(item_code) or {}
             code = given.get("option_code") or ""
-            option = self.options.get((item.response_set_id, code)) if code else None
             lines.append(
                 AnswerLine(
                     iso3=country.iso3,
                     country=name,
-                    item_code=item.code,
-                    item_text=item.display_text,
-                    answer_label=option.display_label if option else _("Not answered"),
+                    item_code=item_code,
+                    item_text=item_text,
+                    answer_label=labels.get(code, not_answered) if code else not_answered,
                     answer_code=code,
                     policy_name=given.get("policy_name") or "",
                     policy_year=given.get("policy_year") or None,

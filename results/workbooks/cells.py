@@ -8,6 +8,7 @@ shows it as typed and keeps it text even when someone edits the cell.
 """
 
 import re
+from copy import copy
 from fractions import Fraction
 
 from openpyxl.cell import WriteOnlyCell
@@ -70,16 +71,28 @@ def text_cell(sheet, value: object):
 
 
 def styled(sheet, value, *, number_format=None, fill=None, font=None, alignment=None):
-    """A cell for a write-only row with its style (styles go on cells: rows are streamed)."""
+    """A cell for a write-only row with its style (styles go on cells: rows are streamed).
+
+    Registering a style with the workbook is most of a styled cell's cost: each combination is
+    registered once per workbook, and its registered form copied to the next cells."""
     cell = WriteOnlyCell(sheet, value=value)
-    if number_format:
-        cell.number_format = number_format
-    if fill is not None:
-        cell.fill = fill
-    if font is not None:
-        cell.font = font
-    if alignment is not None:
-        cell.alignment = alignment
+    # By identity: hashing a style object costs more than registering it; the objects are kept in
+    # the entry, so an identity is never reused while the workbook lives.
+    key = (number_format, id(fill), id(font), id(alignment))
+    registered = sheet.parent.__dict__.setdefault("_registered_styles", {})
+    entry = registered.get(key)
+    if entry is None:
+        if number_format:
+            cell.number_format = number_format
+        if fill is not None:
+            cell.fill = fill
+        if font is not None:
+            cell.font = font
+        if alignment is not None:
+            cell.alignment = alignment
+        registered[key] = (copy(cell._style), fill, font, alignment)
+    else:
+        cell._style = copy(entry[0])
     return cell
 
 
