@@ -30,6 +30,8 @@ class Result:
     # The queries of the same work under different data: they must all be equal.
     query_counts: Mapping[str, int] = field(default_factory=dict)
     note: str = ""
+    # Further figures for context (e.g. peak memory), reported as they are.
+    extra: Mapping[str, object] = field(default_factory=dict)
 
     @property
     def queries_constant(self) -> bool:
@@ -68,6 +70,8 @@ class Result:
             figures["query_counts"] = dict(self.query_counts)
         if self.note:
             figures["note"] = self.note
+        if self.extra:
+            figures["extra"] = dict(self.extra)
         return figures
 
 

@@ -1,0 +1,122 @@
+"""Cells every workbook shares: user text that Excel never runs, category colours and number formats.
+
+Excel (and LibreOffice) run a cell as a formula when its text begins with ``=``, ``+``, ``-`` or
+``@``, and some importers treat a leading tab or carriage return the same way. openpyxl would also
+store such text as a formula (data type ``f``). Every text a person typed goes through
+:func:`text_cell`: it is stored as a string (data type ``s``) with Excel's "quote prefix", so Excel
+shows it as typed and keeps it text even when someone edits the cell.
+"""
+
+import re
+from copy import copy
+from fractions import Fraction
+
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Characters XML 1.0 forbids (openpyxl refuses them): they cannot reach a workbook.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Excel's limit on a cell's text.
+MAX_CELL_TEXT = 32_767
+
+# The colours of the four categories, the same everywhere a category is coloured (web pages, the
+# Excel chart and the cells): a colour-blind-safe diverging scale (ColorBrewer RdYlBu), with the
+# text colour that keeps WCAG AA contrast on each fill.
+CATEGORY_COLOURS = {
+    1: ("D7191C", "FFFFFF"),  # requires further progress
+    2: ("FDAE61", "000000"),  # partially meets
+    3: ("ABD9E9", "000000"),  # meets
+    4: ("2C7BB6", "FFFFFF"),  # fully meets
+}
+CATEGORY_FILLS = {
+    code: PatternFill(fill_type="solid", start_color=fill, end_color=fill)
+    for code, (fill, _text) in CATEGORY_COLOURS.items()
+}
+CATEGORY_FONTS = {code: Font(color=text) for code, (_fill, text) in CATEGORY_COLOURS.items()}
+
+SCORE_FORMAT = "0.0"
+SHARE_FORMAT = "0.0%"
+COUNT_FORMAT = "0"
+DATE_FORMAT = "yyyy-mm-dd hh:mm"
+HEADER_FONT = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def clean_text(value: object) -> str:
+    """The text as a workbook may hold it: no character XML forbids, within Excel's length."""
+    text = _ILLEGAL.sub("", str(value))
+    return text[:MAX_CELL_TEXT]
+
+
+def is_formula_like(text: str) -> bool:
+    return text.startswith(FORMULA_TRIGGERS)
+
+
+def text_cell(sheet, value: object):
+    """A value for a row of ``sheet`` (write-only or not) holding text someone typed.
+
+    Ordinary text goes in as a plain string (the fast path: most cells); formula-like text as a
+    string cell with a quote prefix; blank as None (an empty cell)."""
+    if value is None or value == "":
+        return None
+    text = clean_text(value)
+    if not is_formula_like(text):
+        return text
+    cell = WriteOnlyCell(sheet, value=None)
+    cell._value = text
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
+
+
+def styled(sheet, value, *, number_format=None, fill=None, font=None, alignment=None):
+    """A cell for a write-only row with its style (styles go on cells: rows are streamed).
+
+    Registering a style with the workbook is most of a styled cell's cost: each combination is
+    registered once per workbook, and its registered form copied to the next cells."""
+    cell = WriteOnlyCell(sheet, value=value)
+    # By identity: hashing a style object costs more than registering it; the objects are kept in
+    # the entry, so an identity is never reused while the workbook lives.
+    key = (number_format, id(fill), id(font), id(alignment))
+    registered = sheet.parent.__dict__.setdefault("_registered_styles", {})
+    entry = registered.get(key)
+    if entry is None:
+        if number_format:
+            cell.number_format = number_format
+        if fill is not None:
+            cell.fill = fill
+        if font is not None:
+            cell.font = font
+        if alignment is not None:
+            cell.alignment = alignment
+        registered[key] = (copy(cell._style), fill, font, alignment)
+    else:
+        cell._style = copy(entry[0])
+    return cell
+
+
+def category_cell(sheet, code: int | None, label: str):
+    """A category's label on its colour; an empty cell without a category."""
+    if code is None:
+        return None
+    return styled(sheet, label, fill=CATEGORY_FILLS[code], font=CATEGORY_FONTS[code])
+
+
+def number(value: Fraction | int | None) -> float | int | None:
+    """An exact value as Excel stores numbers (a double); categories never come from it."""
+    if value is None:
+        return None
+    if isinstance(value, int):
+        return value
+    return float(value)
+
+
+def header_cells(sheet, labels) -> list:
+    return [styled(sheet, str(label), font=HEADER_FONT) for label in labels]
+
+
+def fitted_width(texts, *, minimum: int = 6, maximum: int = 60) -> float:
+    """A column width (in characters) that fits the longest of ``texts`` within bounds."""
+    longest = max((len(str(t)) for t in texts if t is not None), default=0)
+    return float(min(max(longest + 2, minimum), maximum))
