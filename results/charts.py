@@ -15,19 +15,14 @@ from scoring.engine import score_display
 from scoring.models.choices import OVERALL, Category
 from scoring.selectors import CountryResult, RoundAggregates
 
+from .colours import CATEGORY_COLOURS, CATEGORY_TEXT_COLOURS
+
 CATEGORIES = (1, 2, 3, 4)
 
 # One colour per category, the same on every page, chart, map and workbook: a diverging red-blue
 # scale (colour-blind safe) whose lightness rises towards the middle, so the order reads in grey too.
 # Text written on them: white on the dark ends (6.9:1 and 5.9:1), near-black on the light middle
 # (7.8:1 and 8.3:1). Chart segments and map shapes get a dark outline (1.4.11: 3:1 boundaries).
-CATEGORY_COLOURS = {
-    1: "#b2182b",
-    2: "#f4a582",
-    3: "#92c5de",
-    4: "#2166ac",
-}
-CATEGORY_TEXT_COLOURS = {1: "#ffffff", 2: "#212529", 3: "#212529", 4: "#ffffff"}
 NO_RESULT_COLOUR = "#d9d9d9"
 NOT_COVERED_COLOUR = "#f8f9fa"
 OUTLINE_COLOUR = "#495057"

@@ -14,6 +14,9 @@ from fractions import Fraction
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from results.colours import CATEGORY_COLOURS as WEB_COLOURS
+from results.colours import CATEGORY_TEXT_COLOURS as WEB_TEXT_COLOURS
+
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Characters XML 1.0 forbids (openpyxl refuses them): they cannot reach a workbook.
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -23,11 +26,10 @@ MAX_CELL_TEXT = 32_767
 # The colours of the four categories, the same everywhere a category is coloured (web pages, the
 # Excel chart and the cells): a colour-blind-safe diverging scale (ColorBrewer RdYlBu), with the
 # text colour that keeps WCAG AA contrast on each fill.
+# As on the web pages; openpyxl wants hex without "#".
 CATEGORY_COLOURS = {
-    1: ("D7191C", "FFFFFF"),  # requires further progress
-    2: ("FDAE61", "000000"),  # partially meets
-    3: ("ABD9E9", "000000"),  # meets
-    4: ("2C7BB6", "FFFFFF"),  # fully meets
+    code: (fill.lstrip("#").upper(), WEB_TEXT_COLOURS[code].lstrip("#").upper())
+    for code, fill in WEB_COLOURS.items()
 }
 CATEGORY_FILLS = {
     code: PatternFill(fill_type="solid", start_color=fill, end_color=fill)

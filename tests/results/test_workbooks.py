@@ -125,7 +125,7 @@ def test_the_countries_sheet_is_frozen_filtered_formatted_and_coloured(client, p
     assert sheet.auto_filter.ref == "A1:T3"
     kenya = row_of(sheet, "KEN")
     assert kenya[6].number_format == "0.0"
-    assert kenya[7].fill.fgColor.rgb.endswith("ABD9E9")  # Meets
+    assert kenya[7].fill.fgColor.rgb.endswith("92C5DE")  # Meets, as on the web pages
     assert row_of(sheet, "FRA")[7].fill.fgColor.rgb.endswith("FDAE61")  # Partially meets
     assert sheet.column_dimensions["C"].width >= len("Kenya")
     assert sheet.column_dimensions["E"].width > len("Source")
@@ -168,7 +168,8 @@ def test_the_overview_counts_every_grouping_with_shares_and_a_chart(client, publ
     assert first_series.startswith("'Overview'!$K$") or first_series.startswith("Overview!$K$")
     assert chart.series[0].tx.v == "Requires further progress"
     colour = chart.series[0].graphicalProperties.solidFill.srgbClr
-    assert getattr(colour, "val", colour) == "D7191C"
+    # The colour of category 1 on the web pages.
+    assert getattr(colour, "val", colour) == "B2182B"
     rows_in_chart = chart.series[0].val.numRef.f.split("$")
     assert int(rows_in_chart[-1]) - int(rows_in_chart[2].rstrip(":")) + 1 == sdg_regions
 
