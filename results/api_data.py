@@ -20,7 +20,12 @@ from policyindex.access import public_rounds
 from questionnaire.models import Round
 from scoring.models import Release
 from scoring.models.choices import BREAKDOWNS, DOMAIN_BREAKDOWNS, OVERALL, Breakdown, Category
-from scoring.selectors import SOURCE_LABELS, CountryResult, RegionAggregate, released_country_results
+from scoring.selectors import (
+    SOURCE_LABELS,
+    CountryResult,
+    RegionAggregate,
+    released_country_results,
+)
 
 API_VERSION = "1"
 SHARE_DECIMALS = 4
@@ -64,18 +69,28 @@ class CountryHistory:
 
 
 def country_history(country: Country) -> CountryHistory:
-    """Four queries: the published rounds, their newest releases, the country's released results
-    in them, and the rounds those results come from."""
+    """Three queries: the published rounds, their newest releases, and the country's released
+    results in them with the rounds those results come from."""
     from scoring.models import ReleaseResult
 
     rounds = list(public_rounds())
     releases = newest_releases(rounds)
     by_release = {release.pk: round_id for round_id, release in releases.items()}
     grouped: dict[int, dict] = {}
+    # The source rounds are read in the same query: a constant count, with or without results.
     rows = ReleaseResult.objects.filter(release_id__in=by_release, country=country).values_list(
-        "release_id", "source_round_id", "source", "breakdown", "category", "score_record_id"
+        "release_id",
+        "source_round_id",
+        "source_round__code",
+        "source_round__reference_year",
+        "source",
+        "breakdown",
+        "category",
+        "score_record_id",
     )
-    for release_id, source_round_id, source, breakdown, category, record_id in rows:
+    source_rounds: dict[int, Round] = {}
+    for release_id, source_round_id, code, year, source, breakdown, category, record_id in rows:
+        source_rounds[source_round_id] = Round(pk=source_round_id, code=code, reference_year=year)
         entry = grouped.setdefault(
             by_release[release_id],
             {
@@ -90,12 +105,8 @@ def country_history(country: Country) -> CountryHistory:
         round_id: CountryResult(country_id=country.pk, **entry)
         for round_id, entry in grouped.items()
     }
-    source_ids = {result.round_id for result in results.values()}
     return CountryHistory(
-        rounds=rounds,
-        releases=releases,
-        results=results,
-        source_rounds=Round.objects.in_bulk(source_ids),
+        rounds=rounds, releases=releases, results=results, source_rounds=source_rounds
     )
 
 

@@ -96,9 +96,7 @@ SCHEMAS = {
             "reference_year": {"type": "integer"},
             "is_demo": {"type": "boolean", "description": "Made-up demo data, not real results."},
             "release": _ref("Release"),
-            "links": _object(
-                {"self": _URL, "countries": _URL, "aggregates": _URL, "page": _URL}
-            ),
+            "links": _object({"self": _URL, "countries": _URL, "aggregates": _URL, "page": _URL}),
         }
     ),
     "RoundReference": _object({"code": _STRING, "reference_year": {"type": "integer"}}),
