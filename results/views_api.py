@@ -72,7 +72,7 @@ def api_endpoint(view):
             except Http404 as error:
                 return _error(request, 404, str(error) or _("Not found."))
             response = _json(request, payload)
-        etag = '"%s"' % hashlib.sha256(response.content).hexdigest()[:32]
+        etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
         conditional = get_conditional_response(request, etag=etag)
         if conditional is not None:
             conditional["Access-Control-Allow-Origin"] = "*"
