@@ -9,7 +9,8 @@ and a client that sends back the ETag gets 304 when nothing changed.
 import hashlib
 from functools import wraps
 
-from django.http import Http404, JsonResponse
+from django.core.cache import cache
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
@@ -25,6 +26,9 @@ from . import api_data
 from .openapi import openapi_document
 
 MAX_AGE = 300
+# A release never changes, so its answers are kept: only names of countries and regions (reference
+# data) could change under them, and those are read again after this long.
+RELEASE_ANSWER_TIMEOUT = 3600
 _ROUND_PLACEHOLDER = "round-code-placeholder"
 _COUNTRY_PLACEHOLDER = "ISO3PLACEHOLDER"
 
@@ -33,10 +37,13 @@ class NotFound(Http404):
     pass
 
 
-def _json(request, payload, *, status: int = 200) -> JsonResponse:
-    response = JsonResponse(
-        payload, status=status, json_dumps_params={"ensure_ascii": False, "indent": None}
-    )
+def _json(request, payload, *, status: int = 200) -> HttpResponse:
+    if isinstance(payload, bytes):
+        response = HttpResponse(payload, status=status, content_type="application/json")
+    else:
+        response = JsonResponse(
+            payload, status=status, json_dumps_params={"ensure_ascii": False, "indent": None}
+        )
     response["Access-Control-Allow-Origin"] = "*"
     response["X-Content-Type-Options"] = "nosniff"
     patch_vary_headers(response, ("Accept-Language",))
@@ -108,6 +115,27 @@ def _country_link(request) -> str:
     return _absolute(request, "results:api-country", iso3=_COUNTRY_PLACEHOLDER).replace(
         _COUNTRY_PLACEHOLDER, "{iso3}"
     )
+
+
+def _release_answer(request, view: str, release, build) -> bytes:
+    """The answer of ``view`` for a release, built once per release, language and host (links are
+    absolute) and then read from the cache."""
+    key = ":".join(
+        (
+            "results-api",
+            api_data.API_VERSION,
+            view,
+            str(release.pk),
+            release.content_hash,
+            translation.get_language() or "",
+            hashlib.sha256(request.build_absolute_uri("/").encode()).hexdigest()[:16],
+        )
+    )
+    answer = cache.get(key)
+    if answer is None:
+        answer = JsonResponse(build(), json_dumps_params={"ensure_ascii": False}).content
+        cache.set(key, answer, RELEASE_ANSWER_TIMEOUT)
+    return answer
 
 
 def _published(round_code: str):
@@ -196,38 +224,50 @@ def rounds(request):
 @api_endpoint
 def round_detail(request, round_code):
     round_, release = _published(round_code)
-    aggregates = compute_round_aggregates(round=round_, frozen=True)
-    return {
-        "round": api_data.round_entry(round_, release, links=_round_links(request)),
-        "headline": api_data.headline_entry(aggregates.world),
-        "from_rounds": api_data.from_rounds_entry(aggregates.from_round_counts()),
-    }
+
+    def build():
+        aggregates = compute_round_aggregates(round=round_, frozen=True)
+        return {
+            "round": api_data.round_entry(round_, release, links=_round_links(request)),
+            "headline": api_data.headline_entry(aggregates.world),
+            "from_rounds": api_data.from_rounds_entry(aggregates.from_round_counts()),
+        }
+
+    return _release_answer(request, "round", release, build)
 
 
 @api_endpoint
 def round_countries(request, round_code):
     round_, release = _published(round_code)
-    results, source_rounds = api_data.release_results(release)
-    return api_data.round_countries_entry(
-        round_,
-        release,
-        countries=api_data.countries_with_regions(),
-        results=results,
-        source_rounds=source_rounds,
-        round_links=_round_links(request),
-        country_link=_country_link(request),
-    )
+
+    def build():
+        results, source_rounds = api_data.release_results(release)
+        return api_data.round_countries_entry(
+            round_,
+            release,
+            countries=api_data.countries_with_regions(),
+            results=results,
+            source_rounds=source_rounds,
+            round_links=_round_links(request),
+            country_link=_country_link(request),
+        )
+
+    return _release_answer(request, "round-countries", release, build)
 
 
 @api_endpoint
 def round_aggregates(request, round_code):
     round_, release = _published(round_code)
-    aggregates = compute_round_aggregates(round=round_, frozen=True)
-    return {
-        "round": api_data.round_entry(round_, release, links=_round_links(request)),
-        "share_decimals": api_data.SHARE_DECIMALS,
-        "aggregates": [api_data.aggregate_entry(region) for region in aggregates.regions],
-    }
+
+    def build():
+        aggregates = compute_round_aggregates(round=round_, frozen=True)
+        return {
+            "round": api_data.round_entry(round_, release, links=_round_links(request)),
+            "share_decimals": api_data.SHARE_DECIMALS,
+            "aggregates": [api_data.aggregate_entry(region) for region in aggregates.regions],
+        }
+
+    return _release_answer(request, "round-aggregates", release, build)
 
 
 @api_endpoint
