@@ -45,9 +45,15 @@ def newest_releases(rounds: Iterable[Round]) -> dict[int, Release]:
     return releases
 
 
-def public_round_or_none(code: str) -> Round | None:
-    """The published round with this code; None for an unknown or unpublished one (one query)."""
-    return public_rounds().filter(code=code).first()
+def public_release_or_none(code: str) -> Release | None:
+    """The newest release of the published round with this code, with its round; None for an
+    unknown or unpublished round (one query)."""
+    return (
+        Release.objects.filter(round__in=public_rounds().filter(code=code))
+        .select_related("round")
+        .order_by("-number")
+        .first()
+    )
 
 
 def countries_with_regions():

@@ -79,7 +79,7 @@ def api_endpoint(view):
             except Http404 as error:
                 return _error(request, 404, str(error) or _("Not found."))
             response = _json(request, payload)
-        etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
+        etag = f'"{_fingerprint(response.content)}"'
         conditional = get_conditional_response(request, etag=etag)
         if conditional is not None:
             conditional["Access-Control-Allow-Origin"] = "*"
@@ -89,6 +89,11 @@ def api_endpoint(view):
         return response
 
     return wrapper
+
+
+def _fingerprint(content: bytes) -> str:
+    # Blake2b is several times faster than SHA-256 here, and the ETag needs no more.
+    return hashlib.blake2b(content, digest_size=16).hexdigest()
 
 
 def _absolute(request, name: str, **kwargs) -> str:
@@ -140,11 +145,10 @@ def _release_answer(request, view: str, release, build) -> bytes:
 
 def _published(round_code: str):
     """The published round and its release, or a 404 that says nothing of unpublished rounds."""
-    round_ = api_data.public_round_or_none(round_code)
-    release = api_data.newest_releases([round_]).get(round_.pk) if round_ else None
+    release = api_data.public_release_or_none(round_code)
     if release is None:
         raise NotFound(_("No published round with the code %(code)s.") % {"code": round_code})
-    return round_, release
+    return release.round, release
 
 
 @require_safe
