@@ -9,6 +9,7 @@ template would escape them.
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.utils.formats import get_format
@@ -41,6 +42,15 @@ class NumberFormat:
         return score_display(share * 100, 1).replace(".", self.decimal_separator) + (
             self.percent_sign
         )
+
+    def option_value(self, value: Decimal | None) -> str:
+        """An answer's numeric code as the ``floatformat:"-1"`` filter writes it: "1", "0.5"."""
+        if value is None:
+            return ""
+        if value == value.to_integral_value():
+            return str(int(value))
+        tenths = value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return str(tenths).replace(".", self.decimal_separator)
 
 
 def aggregate_table_rows(rows: Iterable[Mapping], *, numbers: NumberFormat) -> SafeString:
@@ -108,5 +118,29 @@ def country_table_rows(
             f"<td>{escape(category) if category else MISSING}</td>"
             f"<td>{round_names[round_.pk]}</td>"
             f"<td>{escape(source_labels[result.source])}</td></tr>"
+        )
+    return mark_safe("\n".join(html))  # noqa: S308 - every value above is escaped
+
+
+def answer_table_rows(
+    items: Iterable[Mapping], *, numbers: NumberFormat, not_answered: str
+) -> SafeString:
+    """The body of a domain's table on a country's explanation page: each item with its answer,
+    the answer's code and numeric value; an item not answered is marked and counts 0."""
+    html = []
+    for entry in items:
+        item, option = entry["item"], entry["option"]
+        if entry["imputed"]:
+            answer, value = f"<strong>{escape(not_answered)}</strong>", "0"
+        else:
+            label = escape(option.display_label) if option else ""
+            code = escape(entry["code"] or "")
+            answer = f'{label} <code class="small">{code}</code>'
+            value = numbers.option_value(option.value if option else None)
+        opening = '<tr class="table-warning">' if entry["imputed"] else "<tr>"
+        html.append(
+            f"{opening}"
+            f'<th scope="row">{escape(item.code)}</th><td>{escape(item.display_text)}</td>'
+            f'<td>{answer}</td><td class="text-end">{value}</td></tr>'
         )
     return mark_safe("\n".join(html))  # noqa: S308 - every value above is escaped

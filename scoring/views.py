@@ -91,6 +91,8 @@ def country_result(request, round_code: str, iso3: str):
     round_ = get_object_or_404(Round.objects.select_related("version"), code=round_code)
     country = visible_country_or_404(request.user, iso3=iso3.upper())
     explanation = selectors.explain_country_round(round=round_, country=country)
+    numbers = tables.NumberFormat.active()
+    not_answered = _("Not answered: counted as 0")
     return render(
         request,
         "scoring/country_result.html",
@@ -99,6 +101,15 @@ def country_result(request, round_code: str, iso3: str):
             "round": round_,
             "country": country,
             "record": explanation.record,
+            "domain_tables": [
+                (
+                    row,
+                    tables.answer_table_rows(
+                        row["items"], numbers=numbers, not_answered=not_answered
+                    ),
+                )
+                for row in explanation.domain_rows
+            ],
             "rules": [
                 (code, label, threshold_rule_label(code)) for code, label in Category.choices
             ],
