@@ -200,11 +200,13 @@ def test_a_country_without_a_result_of_its_own_shows_its_carried_forward_result(
 
     assert "No result for this round" in html
     carried_url = reverse("scoring:country", args=[carrying.code, "KEN"])
-    assert f'counts the country\'s result of <a href="{carried_url}">' in html
+    assert "carried forward" in html and f'<a href="{carried_url}">' in html
     assert country_page(client, round_, "SEN").context["explanation"].result.overall == 4
 
 
-def test_a_published_round_carries_forward_what_its_release_froze(client, instrument, kenya):
+def test_a_published_round_carries_forward_what_its_release_froze(
+    client, instrument, all_countries, kenya
+):
     from tests.workflow import move_round_to
 
     earlier = RoundFactory(version=instrument, reference_year=2019, state=Round.State.CLOSED)
