@@ -1,8 +1,15 @@
 """`make bench` measures of the scoring app.
 
-Every aggregate of a round with 197 responding countries (World, SDG regions, M49 regions,
-sub-regions and intermediate regions; overall and the six domains), timed against the pure engine
-scoring the same 197 answer sets in memory in the same run.
+1. Every aggregate of a round with 197 responding countries (World, SDG regions, M49 regions,
+   sub-regions and intermediate regions; overall and the six domains), timed against the pure
+   engine scoring the same 197 answer sets in memory in the same run.
+2. The analysts' results pages, through the test client and a logged-in analyst of every country:
+   the round's page against the selectors that feed it (round_aggregates, aggregate_rows,
+   country_rows; target 2x), one country's page against explain_country_round (target 2x), then,
+   with 1,803 made-up countries added in the regions of real ones, the same country's page in a
+   round where all 2,000 have a result against its page in a round of 197 (target 1.2x, the same
+   queries; for a computed and for a carried-forward result) and the round's page at 2,000
+   countries against its selectors. Everything the pages' measures write is rolled back.
 """
 
 import random
