@@ -59,10 +59,13 @@ class CountryResult:
         return self.categories.get(OVERALL)
 
 
-def current_published_values(*, rounds) -> dict[tuple[int, int, str], int]:
-    """(country id, round id, breakdown) to the current (newest) published category."""
+def current_published_values(*, rounds, country=None) -> dict[tuple[int, int, str], int]:
+    """(country id, round id, breakdown) to the current (newest) published category; of one
+    ``country`` only when given."""
     values: dict[tuple[int, int, str], int] = {}
     rows = PublishedResult.objects.filter(round__in=rounds).order_by("pk")
+    if country is not None:
+        rows = rows.filter(country=country)
     for country_id, round_id, breakdown, category in rows.values_list(
         "country_id", "round_id", "breakdown", "category"
     ):
@@ -70,14 +73,15 @@ def current_published_values(*, rounds) -> dict[tuple[int, int, str], int]:
     return values
 
 
-def current_score_records(*, rounds) -> dict[tuple[int, int], tuple[int, int]]:
+def current_score_records(*, rounds, country=None) -> dict[tuple[int, int], tuple[int, int]]:
     """(round id, country id) to (record id, overall category) of the current record of each
-    validated submission."""
+    validated submission; of one ``country`` only when given."""
     current: dict[tuple[int, int], tuple[int, int]] = {}
-    rows = (
-        ScoreRecord.objects.filter(round__in=rounds)
-        .order_by("-created_at", "-pk")
-        .values_list("pk", "round_id", "country_id", "category", "submission__state")
+    records = ScoreRecord.objects.filter(round__in=rounds)
+    if country is not None:
+        records = records.filter(country=country)
+    rows = records.order_by("-created_at", "-pk").values_list(
+        "pk", "round_id", "country_id", "category", "submission__state"
     )
     seen = set()
     for pk, round_id, country_id, category, state in rows:
@@ -91,10 +95,11 @@ def current_score_records(*, rounds) -> dict[tuple[int, int], tuple[int, int]]:
     return current
 
 
-def results_for_rounds(*, rounds) -> dict[tuple[int, int], CountryResult]:
-    """(round id, country id) to the country's result for that round (3 queries)."""
+def results_for_rounds(*, rounds, country=None) -> dict[tuple[int, int], CountryResult]:
+    """(round id, country id) to the country's result for that round (3 queries); of one
+    ``country`` only when given, so that one country's page reads no other country's rows."""
     rounds = list(rounds)
-    records = current_score_records(rounds=rounds)
+    records = current_score_records(rounds=rounds, country=country)
     domain_categories: dict[int, dict[str, int]] = defaultdict(dict)
     record_ids = [pk for pk, _category in records.values()]
     for record_id, sdmx, category in DomainScore.objects.filter(
@@ -113,7 +118,7 @@ def results_for_rounds(*, rounds) -> dict[tuple[int, int], CountryResult]:
     }
     published: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
     for (country_id, round_id, breakdown), category in current_published_values(
-        rounds=rounds
+        rounds=rounds, country=country
     ).items():
         if (round_id, country_id) not in results:
             published[(round_id, country_id)][breakdown] = category
@@ -130,10 +135,14 @@ def rounds_counted(round: Round) -> list[Round]:
     return [round, *[r for r in carried if r.pk != round.pk]]
 
 
-def released_country_results(release: Release) -> dict[int, CountryResult]:
-    """Country id to its result as the release froze it (one query)."""
+def released_country_results(release: Release, country=None) -> dict[int, CountryResult]:
+    """Country id to its result as the release froze it (one query); of one ``country`` only when
+    given."""
     grouped: dict[int, dict] = {}
-    rows = ReleaseResult.objects.filter(release=release).values_list(
+    rows = ReleaseResult.objects.filter(release=release)
+    if country is not None:
+        rows = rows.filter(country=country)
+    rows = rows.values_list(
         "country_id", "source_round_id", "source", "breakdown", "category", "score_record_id"
     )
     for country_id, round_id, source, breakdown, category, record_id in rows:
@@ -171,15 +180,16 @@ def round_country_results(*, round: Round) -> dict[int, CountryResult]:
 
 
 def combined_country_results(
-    *, round: Round, frozen: bool = True
+    *, round: Round, frozen: bool = True, country=None
 ) -> tuple[list[Round], dict[int, CountryResult]]:
     """Each country's latest result among the round and the rounds it carries forward; for a
-    published round (unless ``frozen`` is False), as its release froze them."""
+    published round (unless ``frozen`` is False), as its release froze them. Of one ``country``
+    only when given: the same result, reading none of the other countries' rows."""
     rounds = rounds_counted(round)
     release = published_release(round) if frozen else None
     if release is not None:
-        return rounds, released_country_results(release)
-    all_results = results_for_rounds(rounds=rounds)
+        return rounds, released_country_results(release, country=country)
+    all_results = results_for_rounds(rounds=rounds, country=country)
     combined: dict[int, CountryResult] = {}
     for r in rounds:  # the round itself first, so its own results win
         for (round_id, country_id), result in all_results.items():
@@ -302,8 +312,9 @@ class Explanation:
 
 
 def explain_country_round(*, round: Round, country: Country) -> Explanation:
-    """Everything the explanation page shows about a country's result for a round."""
-    result = results_for_rounds(rounds=[round]).get((round.pk, country.pk))
+    """Everything the explanation page shows about a country's result for a round; the same
+    queries, reading only this country's rows, whatever the number of countries."""
+    result = results_for_rounds(rounds=[round], country=country).get((round.pk, country.pk))
     submission = Submission.objects.filter(round=round, country=country).first()
     records = list(
         ScoreRecord.objects.filter(round=round, country=country)
@@ -341,7 +352,7 @@ def explain_country_round(*, round: Round, country: Country) -> Explanation:
         imports=imports,
     )
     if result is None:
-        rounds, combined = combined_country_results(round=round)
+        rounds, combined = combined_country_results(round=round, country=country)
         carried = combined.get(country.pk)
         if carried is not None:
             explanation.carried_result = carried
