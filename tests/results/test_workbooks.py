@@ -126,7 +126,7 @@ def test_the_countries_sheet_is_frozen_filtered_formatted_and_coloured(client, p
     kenya = row_of(sheet, "KEN")
     assert kenya[6].number_format == "0.0"
     assert kenya[7].fill.fgColor.rgb.endswith("92C5DE")  # Meets, as on the web pages
-    assert row_of(sheet, "FRA")[7].fill.fgColor.rgb.endswith("FDAE61")  # Partially meets
+    assert row_of(sheet, "FRA")[7].fill.fgColor.rgb.endswith("F4A582")  # Partially meets
     assert sheet.column_dimensions["C"].width >= len("Kenya")
     assert sheet.column_dimensions["E"].width > len("Source")
 
