@@ -1,5 +1,9 @@
 """The rows of the SDMX exports: country categories (MIGRS) and regional shares (MIGRP)."""
 
+from typing import TextIO
+
+from django.conf import settings
+
 from geography.models import Country
 from questionnaire.models import Round
 from scoring import sdmx
@@ -49,3 +53,13 @@ def migrp_rows(*, round: Round) -> list[sdmx.ExportRow]:
                     )
                 )
     return rows
+
+
+def write_round_sdmx(*, round: Round, out: TextIO, series=(sdmx.MIGRS, sdmx.MIGRP)) -> int:
+    """The round's series as one SDMX-CSV file, in the dataflow version of the settings."""
+    rows: list[sdmx.ExportRow] = []
+    if sdmx.MIGRS in series:
+        rows += migrs_rows(round=round)
+    if sdmx.MIGRP in series:
+        rows += migrp_rows(round=round)
+    return sdmx.write_sdmx_csv(rows, out, dataflow_version=settings.SDMX_DATAFLOW_VERSION)
