@@ -70,9 +70,7 @@ def round_download(request, round_code, fmt):
     what, content_type, write = ROUND_FORMATS[fmt]
     out = io.StringIO()
     write(round_, out)
-    return _attachment(
-        out.getvalue(), content_type, download_name(round_.reference_year, what)
-    )
+    return _attachment(out.getvalue(), content_type, download_name(round_.reference_year, what))
 
 
 def country_download(request, iso3, fmt):

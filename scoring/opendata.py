@@ -147,11 +147,7 @@ def write_aggregates_csv(measures: Iterable[RegionMeasure], out: TextIO) -> int:
                 m.breakdown,
                 m.breakdown_label,
                 respondents,
-                *(
-                    cell
-                    for n in m.counts
-                    for cell in (n, _percent(n, respondents))
-                ),
+                *(cell for n in m.counts for cell in (n, _percent(n, respondents))),
                 meeting,
                 _percent(meeting, respondents),
             ]

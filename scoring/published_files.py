@@ -173,7 +173,9 @@ def _sdg_api_json_rows(text: str) -> list[_Row]:
             rows.append((None, number, "", "", "", "", "?"))
             continue
         dimensions = record.get("dimensions") or {}
-        domain = dimensions.get("Policy Domains", "ALLDOMAINS") if isinstance(dimensions, dict) else ""
+        domain = (
+            dimensions.get("Policy Domains", "ALLDOMAINS") if isinstance(dimensions, dict) else ""
+        )
         value = record.get("value")
         rows.append(
             (
@@ -222,7 +224,9 @@ def _read_rows(rows, *, series: str, layout: str) -> sdmx.ReadResult:
             breakdown = POLICY_DOMAINS.get(domain)
             if breakdown is None:
                 faults.append(
-                    _("unknown policy domain %(domain)r (expected ALLDOMAINS or DOMAIN1 to DOMAIN6)")
+                    _(
+                        "unknown policy domain %(domain)r (expected ALLDOMAINS or DOMAIN1 to DOMAIN6)"
+                    )
                     % {"domain": domain}
                 )
             category = sdmx._parse_category(value_raw)

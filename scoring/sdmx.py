@@ -185,6 +185,7 @@ MISSING_VALUES = frozenset({"", "N", "NAN", "NA", "N/A", "#N/A", "..", "NULL", "
 def is_missing_value(raw: str) -> bool:
     return raw.strip().upper() in MISSING_VALUES
 
+
 _REF_AREA_RE = re.compile(r"\d{1,3}")
 _TIME_PERIOD_RE = re.compile(r"(\d{4})(?:-\d{2}(?:-\d{2})?)?")
 _CATEGORY_RE = re.compile(r"\+?(\d+)(?:\.0+)?")

@@ -53,9 +53,7 @@ def stored():
 def test_each_real_layout_imports_the_countries_and_counts_what_it_skipped(
     rounds, file_name, layout, missing
 ):
-    outcome = import_published_results(
-        data=(DATA / file_name).read_bytes(), file_name=file_name
-    )
+    outcome = import_published_results(data=(DATA / file_name).read_bytes(), file_name=file_name)
 
     assert outcome.ok, outcome.problems
     assert outcome.layout == layout
@@ -78,9 +76,7 @@ def test_the_command_prints_the_warning_and_imports(rounds, capsys):
 
 
 def test_a_dry_run_of_the_command_writes_nothing(rounds, capsys):
-    call_command(
-        "import_published_results", str(DATA / "sdg_api_SG_CPA_MIGRS.json"), "--dry-run"
-    )
+    call_command("import_published_results", str(DATA / "sdg_api_SG_CPA_MIGRS.json"), "--dry-run")
 
     assert "5 new" in capsys.readouterr().out
     assert not PublishedResult.objects.exists() and not ResultImport.objects.exists()

@@ -189,7 +189,10 @@ def test_missing_values_are_skipped_and_counted_not_reported(value):
 
     assert result.ok
     assert result.skipped_missing == 1
-    assert [(o.ref_area, o.breakdown) for o in result.observations] == [("208", "_T"), ("531", "_T")]
+    assert [(o.ref_area, o.breakdown) for o in result.observations] == [
+        ("208", "_T"),
+        ("531", "_T"),
+    ]
 
 
 # --- bad input --------------------------------------------------------------------------------

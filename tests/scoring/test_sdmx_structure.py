@@ -149,7 +149,12 @@ def test_the_attributes_follow_the_structure_and_the_mandatory_ones_are_written(
     header = out.getvalue().splitlines()[0].split(",")
     attributes = [a.id for a in sdg_structure().attributes]
 
-    assert header[header.index("OBS_VALUE") + 1 :] == ["OBS_STATUS", "UNIT_MULT", "UNIT_MEASURE", "NATURE"]
+    assert header[header.index("OBS_VALUE") + 1 :] == [
+        "OBS_STATUS",
+        "UNIT_MULT",
+        "UNIT_MEASURE",
+        "NATURE",
+    ]
     assert attributes[:3] == ["OBS_STATUS", "UNIT_MULT", "UNIT_MEASURE"]
     assert list(sdmx.SDG_ATTRIBUTES) == attributes
     assert [d.id for d in sdg_structure().dimensions] == [*sdmx.SDG_DIMENSIONS, "TIME_PERIOD"]
