@@ -42,6 +42,12 @@ class ImportOutcome:
         return not self.problems
 
     @property
+    def fingerprint(self) -> str:
+        """What the import writes, as a hash: a confirmation applies only what a dry run showed."""
+        described = repr((self.additions, self.changes, self.unchanged_values))
+        return hashlib.sha256(described.encode()).hexdigest()
+
+    @property
     def layout_name(self) -> str:
         return str(layout_names().get(self.layout, self.layout))
 
@@ -95,6 +101,7 @@ def import_published_results(
     reason: str = "",
     revise_release: bool = False,
     dry_run: bool = False,
+    expected_fingerprint: str | None = None,
 ) -> ImportOutcome:
     """Reads the file and, only if it has no problem at all, records every new or changed value
     with the import it came from. Values equal to the current published ones write nothing; a file
@@ -102,7 +109,10 @@ def import_published_results(
     says what the import would do.
 
     A value for a published round is refused unless the import is a reasoned revision of that
-    round's release (``revise_release``); then each such round gets a new release."""
+    round's release (``revise_release``); then each such round gets a new release.
+
+    ``expected_fingerprint`` (of a dry run's outcome) makes the import write only if it would write
+    exactly what that dry run showed: the published values may have changed in between."""
     read = read_published_file(data, series=sdmx.MIGRS)
     skipped = dict(
         skipped_other_series=read.skipped_other_series,
@@ -192,6 +202,20 @@ def import_published_results(
             additions=tuple(additions),
             **skipped,
         )
+        if expected_fingerprint is not None:
+            if ImportOutcome(**outcome).fingerprint != expected_fingerprint:
+                return ImportOutcome(
+                    problems=(
+                        sdmx.Problem(
+                            None,
+                            _(
+                                "the published values changed since the dry run: nothing was "
+                                "imported; check the file again"
+                            ),
+                        ),
+                    ),
+                    **skipped,
+                )
         if dry_run or not new_rows:
             return ImportOutcome(**outcome)
         result_import = ResultImport.objects.create(
