@@ -202,20 +202,22 @@ def import_published_results(
             additions=tuple(additions),
             **skipped,
         )
-        if expected_fingerprint is not None:
-            if ImportOutcome(**outcome).fingerprint != expected_fingerprint:
-                return ImportOutcome(
-                    problems=(
-                        sdmx.Problem(
-                            None,
-                            _(
-                                "the published values changed since the dry run: nothing was "
-                                "imported; check the file again"
-                            ),
+        if (
+            expected_fingerprint is not None
+            and ImportOutcome(**outcome).fingerprint != expected_fingerprint
+        ):
+            return ImportOutcome(
+                problems=(
+                    sdmx.Problem(
+                        None,
+                        _(
+                            "the published values changed since the dry run: nothing was "
+                            "imported; check the file again"
                         ),
                     ),
-                    **skipped,
-                )
+                ),
+                **skipped,
+            )
         if dry_run or not new_rows:
             return ImportOutcome(**outcome)
         result_import = ResultImport.objects.create(
