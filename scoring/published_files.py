@@ -112,7 +112,8 @@ _Row = tuple[int | None, int | None, str, str, str, str, str]
 
 
 def _sdg_api_csv_rows(text: str):
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sdmx._delimiter(text))
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sdmx._delimiter(first_line))
     header = [name.strip().lstrip("\ufeff") for name in next(reader)]
     column = {name: index for index, name in enumerate(header)}
     previous_end = reader.line_num
