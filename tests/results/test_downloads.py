@@ -138,3 +138,31 @@ def test_an_unpublished_round_is_not_found_in_any_format_even_for_an_analyst(cli
 )
 def test_unknown_formats_rounds_and_countries_are_not_found(client, rounds, name, args):
     assert client.get(reverse(name, args=args)).status_code == 404
+
+
+def test_a_round_counts_carried_forward_results_and_says_where_they_come_from(
+    client, instrument, all_countries
+):
+    twelfth = RoundFactory(version=instrument, reference_year=2019, code="inquiry-12-2019")
+    thirteenth = RoundFactory(version=instrument, reference_year=2021, code="inquiry-13-2021")
+    thirteenth.carries_forward.set([twelfth])
+    import_published_results(
+        data=(
+            b"DATAFLOW,SERIES,REF_AREA,TIME_PERIOD,COMPOSITE_BREAKDOWN,OBS_VALUE\n"
+            b"IAEG-SDGs:DF_SDG_GLH(1.24),SG_CPA_MIGRS,8,2019,_T,2\n"
+            b"IAEG-SDGs:DF_SDG_GLH(1.24),SG_CPA_MIGRS,246,2019,_T,4\n"
+            b"IAEG-SDGs:DF_SDG_GLH(1.24),SG_CPA_MIGRS,8,2021,_T,3\n"
+        ),
+        file_name="un.csv",
+    )
+    for round_ in (twelfth, thirteenth):
+        round_services.round_close(round=round_, by=None, reason="test")
+        round_services.round_publish(round=round_, by=None, reason="test")
+
+    rows = rows_of(download(client, "csv"))
+    assert [(r["iso3"], r["year"], r["category"]) for r in rows] == [
+        ("ALB", "2021", "3"),
+        ("FIN", "2019", "4"),
+    ]
+    albania = rows_of(client.get(reverse("results:country-download", args=["ALB", "csv"])))
+    assert [(r["year"], r["category"]) for r in albania] == [("2019", "2"), ("2021", "3")]

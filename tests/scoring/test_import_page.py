@@ -129,11 +129,6 @@ def test_a_bad_file_gets_a_clear_message_and_nothing_is_written(admin_client, co
     assert not ResultImport.objects.exists()
 
 
-def test_the_page_in_french(admin_client):
-    response = admin_client.get(UPLOAD, HTTP_ACCEPT_LANGUAGE="fr")
-    assert response.status_code == 200
-
-
 @pytest.mark.parametrize("make_user", [AnalystFactory, FocalPointFactory])
 def test_people_other_than_administrators_are_refused(client, instrument, all_countries, make_user):
     client.force_login(make_user())
