@@ -204,6 +204,14 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="policyindex <noreply@loc
 # Where people reach the site: the links in e-mails start with it.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
+# The version of the IAEG-SDGs dataflow DF_SDG_GLH that SDMX-CSV exports name. data.un.org raises it
+# with each SDG database release: the reference file in the layout of a data.un.org download
+# (../shared/reference/un-published/SG_CPA_MIGRS.csv) reads 1.24, and data.un.org answered queries
+# for 1.26 in October 2026 (a public fetch script's "keys that work", 2026-10-06, github.com/chatilamoe/agora-skills,
+# skills/un-statistics). The data structure (IAEG-SDGs:SDG) is the same; set the version the
+# receiving system expects.
+SDMX_DATAFLOW_VERSION = env("SDMX_DATAFLOW_VERSION", default="1.26")
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -6,7 +6,12 @@ finds with the physical line number of the file (the header is line 1) instead o
 first one. Whether a REF_AREA is a known country is for the caller to check.
 
 Writing: :func:`write_sdmx_csv` writes :class:`ExportRow` objects as SDMX-CSV 1.0 for the IAEG-SDGs
-``SDG`` data structure (dataflow ``IAEG-SDGs:DF_SDG_GLH``), one row per observation.
+``SDG`` data structure (dataflow ``IAEG-SDGs:DF_SDG_GLH``), one row per observation: the 15
+dimensions and TIME_PERIOD in key order, OBS_VALUE, then the attributes in the order the structure
+declares them (OBS_STATUS, UNIT_MULT, UNIT_MEASURE, NATURE; OBS_STATUS, UNIT_MULT and UNIT_MEASURE
+are mandatory). The dataflow version is a parameter (the project's setting
+``SDMX_DATAFLOW_VERSION``): data.un.org raises it with every database release, and a reader that
+checks it wants the one it serves.
 
 The two formats, as accepted here:
 
@@ -58,19 +63,32 @@ __all__ = [
     "MIGRS",
     "MIGRS_NATURE",
     "MIGRS_UNIT_MEASURE",
+    "MISSING_VALUES",
     "REQUIRED_COLUMNS",
+    "SDG_ATTRIBUTES",
     "SDG_DIMENSIONS",
     "SERIES_DEFAULTS",
     "ExportRow",
     "Observation",
     "Problem",
     "ReadResult",
+    "dataflow_id",
     "format_obs_value",
+    "is_missing_value",
     "read_sdmx_csv",
     "write_sdmx_csv",
 ]
 
-DATAFLOW = "IAEG-SDGs:DF_SDG_GLH(1.0)"
+#: The version of DF_SDG_GLH data.un.org serves (see settings.SDMX_DATAFLOW_VERSION for the choice).
+DEFAULT_DATAFLOW_VERSION = "1.26"
+
+
+def dataflow_id(version: str = DEFAULT_DATAFLOW_VERSION) -> str:
+    """The DATAFLOW column's value, ``AGENCY:ID(VERSION)``."""
+    return f"IAEG-SDGs:DF_SDG_GLH({version})"
+
+
+DATAFLOW = dataflow_id()
 
 #: Dimensions of the IAEG-SDGs ``SDG`` data structure, in key order (TIME_PERIOD follows).
 SDG_DIMENSIONS: tuple[str, ...] = (
@@ -91,8 +109,32 @@ SDG_DIMENSIONS: tuple[str, ...] = (
     "PRODUCT",
 )
 
-#: Attributes written after OBS_VALUE.
-EXPORT_ATTRIBUTES: tuple[str, ...] = ("UNIT_MEASURE", "UNIT_MULT", "NATURE")
+#: Attributes of the IAEG-SDGs ``SDG`` structure, in its declaration order (the first three are
+#: mandatory). The export writes the ones 10.7.2 has: :data:`EXPORT_ATTRIBUTES`.
+SDG_ATTRIBUTES: tuple[str, ...] = (
+    "OBS_STATUS",
+    "UNIT_MULT",
+    "UNIT_MEASURE",
+    "BASE_PER",
+    "NATURE",
+    "TIME_DETAIL",
+    "COMMENT_OBS",
+    "TIME_COVERAGE",
+    "UPPER_BOUND",
+    "LOWER_BOUND",
+    "SOURCE_DETAIL",
+    "COMMENT_TS",
+    "GEO_INFO_URL",
+    "GEO_INFO_TYPE",
+    "CUST_BREAKDOWN_LB",
+    "DATA_LAST_UPDATE",
+)
+
+#: Attributes written after OBS_VALUE, in the structure's order.
+EXPORT_ATTRIBUTES: tuple[str, ...] = ("OBS_STATUS", "UNIT_MULT", "UNIT_MEASURE", "NATURE")
+
+#: OBS_STATUS "A": a normal value (SDMX code list CL_OBS_STATUS).
+OBS_STATUS_NORMAL = "A"
 
 EXPORT_HEADER: tuple[str, ...] = (
     ("DATAFLOW",) + SDG_DIMENSIONS + ("TIME_PERIOD", "OBS_VALUE") + EXPORT_ATTRIBUTES
@@ -135,6 +177,15 @@ _TOTAL_ONLY_DIMENSIONS: tuple[str, ...] = tuple(
 
 _ACTIONS_ACCEPTED = frozenset({"I", "A", "R", "M"})
 
+#: OBS_VALUE texts that mean "no value" in the UN's files (data.un.org writes territories without
+#: data as N or NaN; spreadsheets leave the cell empty): such rows are skipped and counted.
+MISSING_VALUES = frozenset({"", "N", "NAN", "NA", "N/A", "#N/A", "..", "NULL", "NONE"})
+
+
+def is_missing_value(raw: str) -> bool:
+    return raw.strip().upper() in MISSING_VALUES
+
+
 _REF_AREA_RE = re.compile(r"\d{1,3}")
 _TIME_PERIOD_RE = re.compile(r"(\d{4})(?:-\d{2}(?:-\d{2})?)?")
 _CATEGORY_RE = re.compile(r"\+?(\d+)(?:\.0+)?")
@@ -172,6 +223,10 @@ class ReadResult:
     observations: tuple[Observation, ...] = ()
     skipped_other_series: int = 0
     problems: tuple[Problem, ...] = field(default=())
+    # Rows whose value is missing (N, NaN, empty...): not data, not an error.
+    skipped_missing: int = 0
+    # Which layout the file was read as (see scoring.published_files).
+    layout: str = ""
 
     @property
     def ok(self) -> bool:
@@ -307,6 +362,7 @@ def read_sdmx_csv(data: bytes | str, *, series: str = MIGRS) -> ReadResult:
     observations: list[Observation] = []
     seen: dict[tuple[str, int, str], Observation] = {}
     skipped = 0
+    skipped_missing = 0
     rows_of_series = 0
 
     def cell(record: list[str], name: str) -> str | None:
@@ -345,6 +401,9 @@ def read_sdmx_csv(data: bytes | str, *, series: str = MIGRS) -> ReadResult:
                     )
                 elif action_code not in _ACTIONS_ACCEPTED:
                     row_problems.append(f"unknown ACTION {action!r} (expected I, A, R or M)")
+            if not row_problems and is_missing_value(cell(record, "OBS_VALUE") or ""):
+                skipped_missing += 1
+                continue
 
             freq = cell(record, "FREQ")
             if freq and _code(freq) != "A":
@@ -433,6 +492,8 @@ def read_sdmx_csv(data: bytes | str, *, series: str = MIGRS) -> ReadResult:
         observations=tuple(observations),
         skipped_other_series=skipped,
         problems=tuple(problems),
+        skipped_missing=skipped_missing,
+        layout="sdmx-csv",
     )
 
 
@@ -511,8 +572,10 @@ def _sort_key(row: ExportRow) -> tuple[str, int, int, int]:
     return (row.series, _ref_area_number(row.ref_area), row.year, _BREAKDOWN_ORDER[row.breakdown])
 
 
-def write_sdmx_csv(rows: Iterable[ExportRow], out: TextIO) -> int:
-    """Write ``rows`` to ``out`` as SDMX-CSV 1.0 (dataflow :data:`DATAFLOW`), sorted by series,
+def write_sdmx_csv(
+    rows: Iterable[ExportRow], out: TextIO, *, dataflow_version: str = DEFAULT_DATAFLOW_VERSION
+) -> int:
+    """Write ``rows`` to ``out`` as SDMX-CSV 1.0 (dataflow DF_SDG_GLH of ``dataflow_version``), sorted by series,
     REF_AREA (numerically), year and breakdown (_T first, then PD_1 to PD_6). Returns the number
     of rows written (the header not counted). Raises ValueError on an unknown breakdown or
     REF_AREA, or a series without known units when a row leaves them unset."""
@@ -526,6 +589,7 @@ def write_sdmx_csv(rows: Iterable[ExportRow], out: TextIO) -> int:
         prepared.append(row)
     prepared.sort(key=_sort_key)
 
+    dataflow = dataflow_id(dataflow_version)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(EXPORT_HEADER)
     for row in prepared:
@@ -539,13 +603,14 @@ def write_sdmx_csv(rows: Iterable[ExportRow], out: TextIO) -> int:
             COMPOSITE_BREAKDOWN=row.breakdown,
         )
         writer.writerow(
-            [DATAFLOW]
+            [dataflow]
             + [key[dimension] for dimension in SDG_DIMENSIONS]
             + [
                 str(row.year),
                 format_obs_value(row.value),
-                row.unit_measure if row.unit_measure is not None else default_unit,
+                OBS_STATUS_NORMAL,
                 row.unit_mult,
+                row.unit_measure if row.unit_measure is not None else default_unit,
                 row.nature if row.nature is not None else default_nature,
             ]
         )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_imports
 
 app_name = "scoring"
 
@@ -8,4 +8,6 @@ urlpatterns = [
     path("results/", views.index, name="index"),
     path("results/<slug:round_code>/", views.round_results, name="round"),
     path("results/<slug:round_code>/<str:iso3>/", views.country_result, name="country"),
+    path("manage/imports/", views_imports.upload, name="import"),
+    path("manage/imports/confirm/", views_imports.confirm, name="import-confirm"),
 ]

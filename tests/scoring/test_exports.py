@@ -77,7 +77,8 @@ def test_the_country_series_is_written_in_the_sdg_structure(rounds, tmp_path):
         ("8", "PD_6", "4"),
     ]
     first = rows[0]
-    assert first["DATAFLOW"] == "IAEG-SDGs:DF_SDG_GLH(1.0)"
+    assert first["DATAFLOW"] == "IAEG-SDGs:DF_SDG_GLH(1.26)"
+    assert first["OBS_STATUS"] == "A"
     assert (first["FREQ"], first["SERIES"], first["TIME_PERIOD"]) == ("A", "SG_CPA_MIGRS", "2021")
     assert first["SEX"] == first["AGE"] == first["PRODUCT"] == "_T"
 

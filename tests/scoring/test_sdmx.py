@@ -183,10 +183,22 @@ def test_identical_duplicates_are_kept_once():
     assert len(result.observations) == 1
 
 
+@pytest.mark.parametrize("value", ["", "N", "NaN", "nan", ".."])
+def test_missing_values_are_skipped_and_counted_not_reported(value):
+    result = read_sdmx_csv(v1(row(), row(breakdown="PD_1", value=value), row(ref_area="531")))
+
+    assert result.ok
+    assert result.skipped_missing == 1
+    assert [(o.ref_area, o.breakdown) for o in result.observations] == [
+        ("208", "_T"),
+        ("531", "_T"),
+    ]
+
+
 # --- bad input --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("value", ["5", "0", "2.5", "", "NaN", "-1", "three", "3e0"])
+@pytest.mark.parametrize("value", ["5", "0", "2.5", "-1", "three", "3e0"])
 def test_value_that_is_not_a_category_is_reported_with_its_line(value):
     result = read_sdmx_csv(v1(row(), row(breakdown="PD_1", value=value)))
 
@@ -353,12 +365,14 @@ def test_writes_sdmx_csv_1_0_header_and_key():
         *SDG_DIMENSIONS,
         "TIME_PERIOD",
         "OBS_VALUE",
-        "UNIT_MEASURE",
+        "OBS_STATUS",
         "UNIT_MULT",
+        "UNIT_MEASURE",
         "NATURE",
     ]
     fields = dict(zip(lines[0].split(","), lines[1].split(","), strict=True))
-    assert fields["DATAFLOW"] == "IAEG-SDGs:DF_SDG_GLH(1.0)"
+    assert fields["DATAFLOW"] == "IAEG-SDGs:DF_SDG_GLH(1.26)"
+    assert fields["OBS_STATUS"] == "A"
     assert fields["FREQ"] == "A"
     assert fields["REPORTING_TYPE"] == "G"
     assert fields["REF_AREA"] == "8"

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from questionnaire.models import Round
 from scoring import sdmx
-from scoring.exports import migrp_rows, migrs_rows
+from scoring.exports import write_round_sdmx
 
 
 class Command(BaseCommand):
@@ -22,14 +22,13 @@ class Command(BaseCommand):
             round_ = Round.objects.get(reference_year=year)
         except Round.DoesNotExist:
             raise CommandError(f"No round has the reference year {year}.") from None
-        rows = migrs_rows(round=round_) if series == sdmx.MIGRS else migrp_rows(round=round_)
         if output:
             try:
                 with open(output, "w", encoding="utf-8", newline="") as out:
-                    count = sdmx.write_sdmx_csv(rows, out)
+                    count = write_round_sdmx(round=round_, out=out, series=(series,))
             except OSError as error:
                 reason = error.strerror or str(error)
                 raise CommandError(f"Cannot write {output}: {reason}.") from None
             self.stderr.write(f"Wrote {count} observation(s) of {series} for {year} to {output}.")
         else:
-            sdmx.write_sdmx_csv(rows, self.stdout)
+            write_round_sdmx(round=round_, out=self.stdout, series=(series,))

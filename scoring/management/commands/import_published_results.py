@@ -8,13 +8,18 @@ from scoring.services.imports import import_published_results
 
 class Command(BaseCommand):
     help = (
-        "Imports the country categories of series SG_CPA_MIGRS from an SDMX-CSV file (1.0 or 2.0) "
-        "downloaded from the UN SDG Global Database. Any problem: nothing is imported, every "
-        "problem is printed with its line number and the command exits non-zero."
+        "Imports the country categories of series SG_CPA_MIGRS from a file the UN hands out: "
+        "SDMX-CSV 1.0 or 2.0 (data.un.org), the SDG Global Database / SDG API CSV or the SDG API "
+        "JSON. Rows of regions and territories, and rows without a value, are skipped and "
+        "counted. Any problem: nothing is imported, every problem is printed with its line number "
+        "and the command exits non-zero. --dry-run shows what would change and writes nothing."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="the SDMX-CSV file")
+        parser.add_argument("file", help="the file (SDMX-CSV, SDG API CSV or SDG API JSON)")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="show what would change; write nothing"
+        )
         parser.add_argument("--by", help="username of the person importing (recorded)")
         parser.add_argument("--reason", default="", help="why the file is imported (recorded)")
         parser.add_argument(
@@ -36,6 +41,7 @@ class Command(BaseCommand):
             by=user,
             reason=reason,
             revise_release=options["revise_release"],
+            dry_run=options["dry_run"],
         )
         if not outcome.ok:
             for problem in outcome.problems:
@@ -43,18 +49,23 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{len(outcome.problems)} problem(s) in {path.name}: nothing was imported."
             )
+        verb = "would change" if outcome.dry_run else "changed"
         for change in outcome.changes:
             self.stdout.write(
                 f"line {change['line']}: {change['ref_area']} {change['year']} "
-                f"{change['breakdown']} changed from {change['old']} to {change['new']}"
+                f"{change['breakdown']} {verb} from {change['old']} to {change['new']}"
             )
         self.stdout.write(
-            f"{path.name}: {outcome.observations} observation(s) read, "
+            f"{path.name} ({outcome.layout_name}): {outcome.observations} observation(s) read, "
             f"{outcome.new_values} new, {outcome.changed_values} changed, "
             f"{outcome.unchanged_values} unchanged; "
             f"{outcome.skipped_other_series} row(s) of other series skipped."
         )
-        if outcome.result_import is None:
+        if outcome.warning:
+            self.stderr.write(self.style.WARNING(f"{path.name}: {outcome.warning}"))
+        if outcome.dry_run:
+            self.stdout.write("Dry run: nothing was written.")
+        elif outcome.result_import is None:
             self.stdout.write("Nothing changed: no import recorded.")
         else:
             self.stdout.write(
