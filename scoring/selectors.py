@@ -11,7 +11,14 @@ from fractions import Fraction
 
 from django.utils.translation import gettext_lazy as _
 
-from geography.models import Country, Region
+from geography.models import (
+    GROUPING_M49,
+    Country,
+    GroupingMembership,
+    Region,
+    grouping_reference_date,
+    members_on,
+)
 from questionnaire.models import Round, Submission
 from scoring import engine
 from scoring.models import (
@@ -35,6 +42,7 @@ MEETING = (Category.MEETS, Category.FULLY_MEETS)
 REGION_KIND_ORDER = (
     Region.Kind.WORLD,
     Region.Kind.SDG,
+    Region.Kind.GROUPING,
     Region.Kind.M49_REGION,
     Region.Kind.M49_SUBREGION,
     Region.Kind.M49_INTERMEDIATE,
@@ -251,28 +259,51 @@ class RoundAggregates:
         return [(r, counts[r.pk]) for r in self.rounds]
 
 
+def region_order(region: Region) -> tuple:
+    """World, SDG regions, UN groupings (LDCs, LLDCs, SIDS, developed, developing), then the M49
+    regions, sub-regions and intermediate regions, each by M49 code."""
+    within = GROUPING_M49.index(region.m49) if region.m49 in GROUPING_M49 else region.m49
+    return (REGION_KIND_ORDER.index(region.kind), str(within).zfill(3))
+
+
+def grouping_members(*, round: Round) -> dict[int, list[int]]:
+    """Country id to the UN groupings it belongs to on the round's date (one query); see
+    geography.models.grouping_reference_date."""
+    day = grouping_reference_date(round.reference_year)
+    members: dict[int, list[int]] = defaultdict(list)
+    rows = GroupingMembership.objects.filter(members_on(day)).values_list("country_id", "region_id")
+    for country_id, region_id in rows:
+        members[country_id].append(region_id)
+    return members
+
+
 def round_aggregates(*, round: Round, frozen: bool = True) -> RoundAggregates:
-    """Per region (World, SDG regions, M49 regions, sub-regions and intermediate regions): the
-    countries with a result, their count per category and the share meeting or fully meeting,
-    overall and per domain. The denominator of each measure is the countries with a result for it.
-    A fixed number of queries (six), whatever the number of countries."""
+    """Per region (World, SDG regions, UN groupings, M49 regions, sub-regions and intermediate
+    regions): the countries with a result, their count per category and the share meeting or fully
+    meeting, overall and per domain. The denominator of each measure is the countries with a result
+    for it. A country counts in a grouping (e.g. the least developed countries) if it belonged to
+    it on the round's date, so a graduation changes only the rounds after it. A fixed number of
+    queries (seven), whatever the number of countries."""
     rounds, results = combined_country_results(round=round, frozen=frozen)
-    regions = sorted(Region.objects.all(), key=lambda r: (REGION_KIND_ORDER.index(r.kind), r.m49))
+    regions = sorted(Region.objects.all(), key=region_order)
     aggregates = {
         r.pk: RegionAggregate(r, {b: MeasureAggregate() for b in BREAKDOWNS}) for r in regions
     }
     world_ids = [r.pk for r in regions if r.kind == Region.Kind.WORLD]
+    groupings = grouping_members(round=round)
     memberships = Country.objects.values_list(
         "pk", "sdg_region_id", "m49_region_id", "m49_subregion_id", "intermediate_region_id"
     )
     for country_id, *region_ids in memberships:
-        for pk in (*world_ids, *region_ids):
-            if pk is not None:
-                aggregates[pk].invited += 1
+        counted_in = [
+            pk for pk in (*world_ids, *region_ids, *groupings.get(country_id, ())) if pk is not None
+        ]
+        for pk in counted_in:
+            aggregates[pk].invited += 1
         if country_id not in results:
             continue
         categories = results[country_id].categories
-        targets = [aggregates[pk] for pk in (*world_ids, *region_ids) if pk is not None]
+        targets = [aggregates[pk] for pk in counted_in]
         for breakdown, category in categories.items():
             index = category - 1
             for aggregate in targets:
