@@ -31,6 +31,7 @@ from scoring.models import (
 )
 from scoring.models.choices import BREAKDOWNS, DOMAIN_BREAKDOWNS, OVERALL, Category
 from scoring.rule_labels import threshold_rule_label
+from scoring.services.releases import region_key
 
 COMPUTED = "computed"
 PUBLISHED = "published"
@@ -277,14 +278,31 @@ def grouping_members(*, round: Round) -> dict[int, list[int]]:
     return members
 
 
+def restore_released_counts(aggregates, release: Release) -> None:
+    """Sets each region's counts to those the release stored for it (keyed by region_key); a region
+    the release did not store (one added later) keeps the counts computed from its results."""
+    for aggregate in aggregates:
+        stored = release.aggregates.get(region_key(aggregate.region.kind, aggregate.region.m49))
+        for breakdown, counts in (stored or {}).items():
+            if breakdown in aggregate.measures:
+                aggregate.measures[breakdown].counts = list(counts)
+
+
 def round_aggregates(*, round: Round, frozen: bool = True) -> RoundAggregates:
     """Per region (World, SDG regions, UN groupings, M49 regions, sub-regions and intermediate
     regions): the countries with a result, their count per category and the share meeting or fully
     meeting, overall and per domain. The denominator of each measure is the countries with a result
     for it. A country counts in a grouping (e.g. the least developed countries) if it belonged to
     it on the round's date, so a graduation changes only the rounds after it. A fixed number of
-    queries (seven), whatever the number of countries."""
-    rounds, results = combined_country_results(round=round, frozen=frozen)
+    queries (seven), whatever the number of countries.
+
+    For a published round (unless ``frozen`` is False), the counts are those its release froze,
+    so a later correction of a membership or a region does not change published figures."""
+    release = published_release(round) if frozen else None
+    if release is not None:
+        rounds, results = rounds_counted(round), released_country_results(release)
+    else:
+        rounds, results = combined_country_results(round=round, frozen=False)
     regions = sorted(Region.objects.all(), key=region_order)
     aggregates = {
         r.pk: RegionAggregate(r, {b: MeasureAggregate() for b in BREAKDOWNS}) for r in regions
@@ -308,6 +326,8 @@ def round_aggregates(*, round: Round, frozen: bool = True) -> RoundAggregates:
             index = category - 1
             for aggregate in targets:
                 aggregate.measures[breakdown].counts[index] += 1
+    if release is not None:
+        restore_released_counts(aggregates.values(), release)
     return RoundAggregates(
         round=round, rounds=rounds, results=results, regions=[aggregates[r.pk] for r in regions]
     )

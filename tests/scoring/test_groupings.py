@@ -266,3 +266,22 @@ def test_before_publication_a_scoped_analyst_sees_a_grouping_only_if_they_see_al
     assert groupings[DEVELOPING] not in visible
     assert groupings[LDC] not in visible
     assert sdg["513"].pk in visible
+
+
+def test_a_published_round_keeps_its_frozen_grouping_counts_after_a_membership_correction(
+    round_of,
+):
+    round_ = round_of(2021)
+    scored(round_, "NPL", 4)
+    scored(round_, "TUV", 2)
+    administrator = AdministratorFactory()
+    round_services.round_close(round=round_, by=administrator)
+    round_services.round_publish(round=round_, by=administrator)
+    round_.refresh_from_db()
+
+    GroupingMembership.objects.filter(region__m49=LDC, country__iso3="NPL").delete()
+
+    published = round_aggregates(round=round_)
+    recomputed = round_aggregates(round=round_, frozen=False)
+    assert grouping(published, LDC).measure("_T").counts == [0, 1, 0, 1]
+    assert grouping(recomputed, LDC).measure("_T").counts == [0, 1, 0, 0]
