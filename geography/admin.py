@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Country, Region
+from .models import Country, GroupingMembership, Region
 
 
 @admin.register(Region)
@@ -16,3 +16,11 @@ class CountryAdmin(admin.ModelAdmin):
     list_filter = ("un_status", "sdg_region", "m49_region", "ldc", "lldc", "sids")
     search_fields = ("name", "name_fr", "name_es", "m49", "iso3", "iso2")
     list_select_related = ("sdg_region", "m49_subregion")
+
+
+@admin.register(GroupingMembership)
+class GroupingMembershipAdmin(admin.ModelAdmin):
+    list_display = ("country", "region", "member_from", "member_until")
+    list_filter = ("region",)
+    search_fields = ("country__name", "country__iso3", "country__m49")
+    list_select_related = ("country", "region")

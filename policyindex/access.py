@@ -14,7 +14,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from geography.models import WORLD_M49, Country, Region
+from geography.models import (
+    WORLD_M49,
+    Country,
+    GroupingMembership,
+    Region,
+    grouping_reference_date,
+    members_on,
+)
 from kernel.prepared import Prepared
 from questionnaire.models import Round, Submission
 
@@ -322,6 +329,12 @@ def aggregate_regions_visible_to(user, round_) -> set[int] | None:
         for region_id in region_ids:
             if region_id:
                 members[region_id].add(country_id)
+    # A UN grouping's members are those on the round's date, as its aggregates count them.
+    day = grouping_reference_date(round_.reference_year)
+    for region_id, country_id in GroupingMembership.objects.filter(members_on(day)).values_list(
+        "region_id", "country_id"
+    ):
+        members[region_id].add(country_id)
     return {region for region, countries in members.items() if countries <= visible}
 
 

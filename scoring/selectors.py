@@ -11,7 +11,14 @@ from fractions import Fraction
 
 from django.utils.translation import gettext_lazy as _
 
-from geography.models import Country, Region
+from geography.models import (
+    GROUPING_M49,
+    Country,
+    GroupingMembership,
+    Region,
+    grouping_reference_date,
+    members_on,
+)
 from questionnaire.models import Round, Submission
 from scoring import engine
 from scoring.models import (
@@ -24,6 +31,7 @@ from scoring.models import (
 )
 from scoring.models.choices import BREAKDOWNS, DOMAIN_BREAKDOWNS, OVERALL, Category
 from scoring.rule_labels import threshold_rule_label
+from scoring.services.releases import region_key
 
 COMPUTED = "computed"
 PUBLISHED = "published"
@@ -35,6 +43,7 @@ MEETING = (Category.MEETS, Category.FULLY_MEETS)
 REGION_KIND_ORDER = (
     Region.Kind.WORLD,
     Region.Kind.SDG,
+    Region.Kind.GROUPING,
     Region.Kind.M49_REGION,
     Region.Kind.M49_SUBREGION,
     Region.Kind.M49_INTERMEDIATE,
@@ -261,32 +270,74 @@ class RoundAggregates:
         return [(r, counts[r.pk]) for r in self.rounds]
 
 
+def region_order(region: Region) -> tuple:
+    """World, SDG regions, UN groupings (LDCs, LLDCs, SIDS, developed, developing), then the M49
+    regions, sub-regions and intermediate regions, each by M49 code."""
+    within = GROUPING_M49.index(region.m49) if region.m49 in GROUPING_M49 else region.m49
+    return (REGION_KIND_ORDER.index(region.kind), str(within).zfill(3))
+
+
+def grouping_members(*, round: Round) -> dict[int, list[int]]:
+    """Country id to the UN groupings it belongs to on the round's date (one query); see
+    geography.models.grouping_reference_date."""
+    day = grouping_reference_date(round.reference_year)
+    members: dict[int, list[int]] = defaultdict(list)
+    rows = GroupingMembership.objects.filter(members_on(day)).values_list("country_id", "region_id")
+    for country_id, region_id in rows:
+        members[country_id].append(region_id)
+    return members
+
+
+def restore_released_counts(aggregates, release: Release) -> None:
+    """Sets each region's counts to those the release stored for it (keyed by region_key); a region
+    the release did not store (one added later) keeps the counts computed from its results."""
+    for aggregate in aggregates:
+        stored = release.aggregates.get(region_key(aggregate.region.kind, aggregate.region.m49))
+        for breakdown, counts in (stored or {}).items():
+            if breakdown in aggregate.measures:
+                aggregate.measures[breakdown].counts = list(counts)
+
+
 def round_aggregates(*, round: Round, frozen: bool = True) -> RoundAggregates:
-    """Per region (World, SDG regions, M49 regions, sub-regions and intermediate regions): the
-    countries with a result, their count per category and the share meeting or fully meeting,
-    overall and per domain. The denominator of each measure is the countries with a result for it.
-    A fixed number of queries (six), whatever the number of countries."""
-    rounds, results = combined_country_results(round=round, frozen=frozen)
-    regions = sorted(Region.objects.all(), key=lambda r: (REGION_KIND_ORDER.index(r.kind), r.m49))
+    """Per region (World, SDG regions, UN groupings, M49 regions, sub-regions and intermediate
+    regions): the countries with a result, their count per category and the share meeting or fully
+    meeting, overall and per domain. The denominator of each measure is the countries with a result
+    for it. A country counts in a grouping (e.g. the least developed countries) if it belonged to
+    it on the round's date, so a graduation changes only the rounds after it. A fixed number of
+    queries (seven), whatever the number of countries.
+
+    For a published round (unless ``frozen`` is False), the counts are those its release froze,
+    so a later correction of a membership or a region does not change published figures."""
+    release = published_release(round) if frozen else None
+    if release is not None:
+        rounds, results = rounds_counted(round), released_country_results(release)
+    else:
+        rounds, results = combined_country_results(round=round, frozen=False)
+    regions = sorted(Region.objects.all(), key=region_order)
     aggregates = {
         r.pk: RegionAggregate(r, {b: MeasureAggregate() for b in BREAKDOWNS}) for r in regions
     }
     world_ids = [r.pk for r in regions if r.kind == Region.Kind.WORLD]
+    groupings = grouping_members(round=round)
     memberships = Country.objects.values_list(
         "pk", "sdg_region_id", "m49_region_id", "m49_subregion_id", "intermediate_region_id"
     )
     for country_id, *region_ids in memberships:
-        for pk in (*world_ids, *region_ids):
-            if pk is not None:
-                aggregates[pk].invited += 1
+        counted_in = [
+            pk for pk in (*world_ids, *region_ids, *groupings.get(country_id, ())) if pk is not None
+        ]
+        for pk in counted_in:
+            aggregates[pk].invited += 1
         if country_id not in results:
             continue
         categories = results[country_id].categories
-        targets = [aggregates[pk] for pk in (*world_ids, *region_ids) if pk is not None]
+        targets = [aggregates[pk] for pk in counted_in]
         for breakdown, category in categories.items():
             index = category - 1
             for aggregate in targets:
                 aggregate.measures[breakdown].counts[index] += 1
+    if release is not None:
+        restore_released_counts(aggregates.values(), release)
     return RoundAggregates(
         round=round, rounds=rounds, results=results, regions=[aggregates[r.pk] for r in regions]
     )

@@ -220,7 +220,13 @@ def compare_release(
 
 
 def release_mismatches(round_code: str) -> list[str]:
-    from geography.models import Country, Region
+    from geography.models import (
+        Country,
+        GroupingMembership,
+        Region,
+        grouping_reference_date,
+        members_on,
+    )
     from questionnaire.models import Round, Submission, SubmissionEvent
     from scoring.models import Release, ReleaseResult
 
@@ -264,6 +270,11 @@ def release_mismatches(round_code: str) -> list[str]:
             if r is not None
         ]
         memberships[country.iso3] = world + own
+    day = grouping_reference_date(round_.reference_year)
+    for iso3, kind, m49 in GroupingMembership.objects.filter(members_on(day)).values_list(
+        "country__iso3", "region__kind", "region__m49"
+    ):
+        memberships[iso3].append((kind, m49))
     counts = expected_region_counts(expected, memberships, regions)
     return problems + compare_release(expected, dict(released), counts, release.aggregates)
 
