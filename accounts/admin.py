@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from geography.models import Region
 from kernel.admin_read_only import ReadOnlyModelAdmin, ReadOnlyTabularInline
 from kernel.messages import translate_when_shown
 from policyindex import access
@@ -107,6 +108,12 @@ class UserAdmin(DjangoUserAdmin):
 
     def get_inlines(self, request, obj):
         return [UserChangeInline] if obj is not None else []
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "regions":
+            # An analyst works on places: a UN grouping (LDCs, SIDS...) is an aggregate only.
+            kwargs["queryset"] = Region.objects.exclude(kind=Region.Kind.GROUPING)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

@@ -328,3 +328,15 @@ def test_the_people_pages_render_in_french_and_spanish(admin_client, language, h
         assert page.status_code == 200, page.request
         html = page.content.decode()
         assert f'lang="{language}"' in html and home in html
+
+
+def test_an_analyst_is_assigned_places_never_a_un_grouping(admin_client):
+    from geography.models import Region
+    from tests.factories import RegionFactory
+
+    sdg = RegionFactory(kind=Region.Kind.SDG, m49="202", name="Sub-Saharan Africa")
+    ldcs = RegionFactory(kind=Region.Kind.GROUPING, m49="199", name="Least developed countries")
+
+    choices = admin_client.get(ADD).context["adminform"].form.fields["regions"].queryset
+
+    assert sdg in choices and ldcs not in choices
