@@ -24,6 +24,7 @@ from geography.models import (
 )
 from kernel.prepared import Prepared
 from questionnaire.models import Round, Submission
+from scoring.models import Release
 
 _REGION_COLUMNS = ("sdg_region", "m49_region", "m49_subregion", "intermediate_region")
 
@@ -350,6 +351,23 @@ def is_public_round(round_: Round) -> bool:
     """A round's results are public once it is published, and only then; public figures read the
     round's frozen release."""
     return round_.state == Round.State.PUBLISHED
+
+
+_NEWEST_PUBLIC_RELEASE = Prepared(
+    lambda code: (
+        Release.objects.filter(round__code=code, round__state=Round.State.PUBLISHED)
+        .order_by("-number")
+        .values_list("pk")[:1]
+    ),
+    code=str,
+)
+
+
+def public_release_id(round_code: str) -> int | None:
+    """The newest release of the round with this code if the round is public (the rule of
+    ``is_public_round``, in one small query for the public pages' cache); None otherwise."""
+    rows = _NEWEST_PUBLIC_RELEASE.rows(code=round_code)
+    return rows[0][0] if rows else None
 
 
 def public_rounds() -> QuerySet[Round]:

@@ -8,9 +8,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from geography.models import Country
+from policyindex import access
 from scoring.models import Release
 
-from . import public
+from . import page_cache, public
 
 # A release never changes (a revision is a new release, hence a new key); names of countries and
 # regions may be corrected, so a cached page body is kept an hour only.
@@ -22,28 +23,46 @@ def rounds_page(request):
 
 
 def round_page(request, round_code):
+    if page_cache.cacheable(request):
+        # One small query names the round's newest release, the key of the whole page.
+        release_id = access.public_release_id(round_code)
+        if release_id is not None:
+            return page_cache.anonymous_page(
+                request,
+                key=f"round:{release_id}",
+                template="results/round.html",
+                context=lambda: _round_context_of_release(request, release_id),
+                seconds=BODY_SECONDS,
+            )
     round_ = public.public_round_or_404(round_code)
-    # The newest release, as scoring.selectors.published_release, without its aggregates (a large
-    # JSON value the cached body does not need).
     release = (
         Release.objects.filter(round=round_)
         .order_by("-number")
         .only("pk", "number", "published_at", "round_id")
         .first()
     )
-    language = get_language()
-    key = f"results:public-round:{release.pk if release else 'none'}:{language}"
+    return render(request, "results/round.html", _round_context(request, round_, release))
+
+
+def _round_context_of_release(request, release_id: int) -> dict:
+    release = (
+        Release.objects.select_related("round__version").defer("aggregates").get(pk=release_id)
+    )
+    return _round_context(request, release.round, release)
+
+
+def _round_context(request, round_, release) -> dict:
+    """The page's context; its body (charts, tables, map data) is cached per release and language,
+    for signed-in people too."""
+    key = f"results:public-round:{release.pk if release else 'none'}:{get_language()}"
     body = cache.get(key) if release else None
     if body is None:
         context = {"round": round_, "release": release, **public.round_page(round_)}
         body = render_to_string("results/includes/round_body.html", context, request=request)
         if release is not None:
             cache.set(key, body, BODY_SECONDS)
-    return render(
-        request,
-        "results/round.html",
-        {"round": round_, "release": release, "body": mark_safe(body)},  # noqa: S308 (our own template's output)
-    )
+    # Our own template's output.
+    return {"round": round_, "release": release, "body": mark_safe(body)}  # noqa: S308
 
 
 def country_page(request, iso3):

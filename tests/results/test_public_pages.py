@@ -6,6 +6,7 @@ from fractions import Fraction
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
@@ -14,6 +15,7 @@ from geography.models import Region
 from policyindex.templatetags.localized_numbers import percent
 from questionnaire.models import Submission
 from review.services import rounds as round_services
+from scoring.services.releases import freeze_release
 from tests.factories import CountryFactory, FocalPointFactory, RegionFactory, RoundFactory
 from tests.questionnaire.factories import SubmissionFactory, answer_all
 from tests.workflow import move_submission_to
@@ -175,3 +177,35 @@ def test_signed_in_people_keep_their_home_page(client, rounds):
     html = client.get(reverse("home")).content.decode()
 
     assert "Welcome, Wanjiru" in html and 'id="sign-in"' not in html
+
+
+def test_each_anonymous_visitor_gets_the_cached_round_page_with_a_token_of_their_own(rounds):
+    url = reverse("results:round", args=["round-2027"])
+    first = Client().get(url)
+    visitor = Client(enforce_csrf_checks=True)
+    with CaptureQueriesContext(connection) as queries:
+        page = visitor.get(url).content.decode()
+
+    assert len(queries) == 1  # the newest release's id; the rest comes from the cache
+    assert "__csrf-token-placeholder__" not in page
+    token = csrf_token_in(page)
+    assert token != csrf_token_in(first.content.decode())
+    # The language form of the cached page works with the visitor's own token.
+    switched = visitor.post(
+        reverse("set_language"), {"language": "fr", "next": url, "csrfmiddlewaretoken": token}
+    )
+    assert switched.status_code == 302
+    assert '<html lang="fr"' in visitor.get(url).content.decode()
+
+
+def test_a_revision_of_the_release_shows_at_once_on_the_cached_page(client, rounds):
+    url = reverse("results:round", args=["round-2027"])
+    assert "release 1 " in client.get(url).content.decode()
+
+    freeze_release(round=rounds["published"], by=None, reason="a correction")
+
+    assert "release 2 " in client.get(url).content.decode()
+
+
+def csrf_token_in(html: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
