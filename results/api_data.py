@@ -45,17 +45,6 @@ def newest_releases(rounds: Iterable[Round]) -> dict[int, Release]:
     return releases
 
 
-def public_release_or_none(code: str) -> Release | None:
-    """The newest release of the published round with this code, with its round; None for an
-    unknown or unpublished round (one query)."""
-    return (
-        Release.objects.filter(round__in=public_rounds().filter(code=code))
-        .select_related("round")
-        .order_by("-number")
-        .first()
-    )
-
-
 def countries_with_regions():
     return Country.objects.select_related(*_REGION_FIELDS).order_by("iso3")
 

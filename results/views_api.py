@@ -7,6 +7,7 @@ and a client that sends back the ETag gets 304 when nothing changed.
 """
 
 import hashlib
+from dataclasses import dataclass
 from functools import wraps
 
 from django.core.cache import cache
@@ -18,7 +19,9 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from policyindex import access
 from policyindex.access import public_rounds
+from scoring.models import Release
 from scoring.models.choices import Breakdown, Category
 from scoring.selectors import round_aggregates as compute_round_aggregates
 
@@ -78,8 +81,11 @@ def api_endpoint(view):
                 payload = view(request, *args, **kwargs)
             except Http404 as error:
                 return _error(request, 404, str(error) or _("Not found."))
-            response = _json(request, payload)
-        etag = f'"{_fingerprint(response.content)}"'
+            if isinstance(payload, _Answer):
+                response, etag = _json(request, payload.content), payload.etag
+            else:
+                response = _json(request, payload)
+                etag = f'"{_fingerprint(response.content)}"'
         conditional = get_conditional_response(request, etag=etag)
         if conditional is not None:
             conditional["Access-Control-Allow-Origin"] = "*"
@@ -122,33 +128,45 @@ def _country_link(request) -> str:
     )
 
 
-def _release_answer(request, view: str, release, build) -> bytes:
-    """The answer of ``view`` for a release, built once per release, language and host (links are
-    absolute) and then read from the cache."""
+@dataclass(frozen=True)
+class _Answer:
+    """An answer's JSON with its ETag, kept together in the cache."""
+
+    content: bytes
+    etag: str
+
+
+def _release_answer(request, view: str, release_id: int, build) -> _Answer:
+    """The answer of ``view`` for a release (which never changes: a revision is a new release),
+    built once per release, language and host (links are absolute) and then read from the cache."""
     key = ":".join(
         (
             "results-api",
             api_data.API_VERSION,
             view,
-            str(release.pk),
-            release.content_hash,
+            str(release_id),
             translation.get_language() or "",
             hashlib.sha256(request.build_absolute_uri("/").encode()).hexdigest()[:16],
         )
     )
     answer = cache.get(key)
     if answer is None:
-        answer = JsonResponse(build(), json_dumps_params={"ensure_ascii": False}).content
+        release = Release.objects.select_related("round").defer("aggregates").get(pk=release_id)
+        content = JsonResponse(
+            build(release.round, release), json_dumps_params={"ensure_ascii": False}
+        ).content
+        answer = _Answer(content, f'"{_fingerprint(content)}"')
         cache.set(key, answer, RELEASE_ANSWER_TIMEOUT)
     return answer
 
 
-def _published(round_code: str):
-    """The published round and its release, or a 404 that says nothing of unpublished rounds."""
-    release = api_data.public_release_or_none(round_code)
-    if release is None:
+def _published(round_code: str) -> int:
+    """The newest release of the published round, or a 404 that says nothing of unpublished
+    rounds."""
+    release_id = access.public_release_id(round_code)
+    if release_id is None:
         raise NotFound(_("No published round with the code %(code)s.") % {"code": round_code})
-    return release.round, release
+    return release_id
 
 
 @require_safe
@@ -227,9 +245,9 @@ def rounds(request):
 
 @api_endpoint
 def round_detail(request, round_code):
-    round_, release = _published(round_code)
+    release_id = _published(round_code)
 
-    def build():
+    def build(round_, release):
         aggregates = compute_round_aggregates(round=round_, frozen=True)
         return {
             "round": api_data.round_entry(round_, release, links=_round_links(request)),
@@ -237,14 +255,14 @@ def round_detail(request, round_code):
             "from_rounds": api_data.from_rounds_entry(aggregates.from_round_counts()),
         }
 
-    return _release_answer(request, "round", release, build)
+    return _release_answer(request, "round", release_id, build)
 
 
 @api_endpoint
 def round_countries(request, round_code):
-    round_, release = _published(round_code)
+    release_id = _published(round_code)
 
-    def build():
+    def build(round_, release):
         results, source_rounds = api_data.release_results(release)
         return api_data.round_countries_entry(
             round_,
@@ -256,14 +274,14 @@ def round_countries(request, round_code):
             country_link=_country_link(request),
         )
 
-    return _release_answer(request, "round-countries", release, build)
+    return _release_answer(request, "round-countries", release_id, build)
 
 
 @api_endpoint
 def round_aggregates(request, round_code):
-    round_, release = _published(round_code)
+    release_id = _published(round_code)
 
-    def build():
+    def build(round_, release):
         aggregates = compute_round_aggregates(round=round_, frozen=True)
         return {
             "round": api_data.round_entry(round_, release, links=_round_links(request)),
@@ -271,7 +289,7 @@ def round_aggregates(request, round_code):
             "aggregates": [api_data.aggregate_entry(region) for region in aggregates.regions],
         }
 
-    return _release_answer(request, "round-aggregates", release, build)
+    return _release_answer(request, "round-aggregates", release_id, build)
 
 
 @api_endpoint
