@@ -82,3 +82,24 @@ def methodology_rows(sheet, heading: ReportHeading, *, extra_notes=()) -> list[l
     ]
     rows += [[styled(sheet, note, alignment=WRAP)] for note in extra_notes]
     return rows
+
+
+# The columns of an answers sheet: ISO3, country, item, question, answer, code, and the evidence.
+ANSWER_WIDTHS = [6, 24, 6, 60, 30, 10, 40, 6, 40, 40, 60]
+
+
+def answer_row(sheet, line) -> list:
+    """One answer with its evidence; everything a person typed is written as text."""
+    return [
+        line.iso3,
+        text_cell(sheet, line.country),
+        line.item_code,
+        text_cell(sheet, line.item_text),
+        text_cell(sheet, line.answer_label),
+        line.answer_code or None,
+        text_cell(sheet, line.policy_name),
+        line.policy_year,
+        text_cell(sheet, line.link),
+        text_cell(sheet, line.citation),
+        text_cell(sheet, line.comment),
+    ]

@@ -16,7 +16,7 @@ from .cells import (
     styled,
     text_cell,
 )
-from .common import measure_label, methodology_rows
+from .common import ANSWER_WIDTHS, answer_row, measure_label, methodology_rows
 from .data import BREAKDOWNS, CountryProfileData, Score
 from .round_report import answer_headers
 
@@ -104,27 +104,12 @@ def _change(now: Score, before: Score) -> str:
 
 def _answers(sheet, data: CountryProfileData) -> None:
     headers = answer_headers()
-    widths = [6, 24, 6, 60, 30, 10, 40, 6, 40, 40, 60]
-    for index, width in enumerate(widths, start=1):
+    for index, width in enumerate(ANSWER_WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.append(header_cells(sheet, headers))
     sheet.freeze_panes = "D2"
     for line in data.answers:
-        sheet.append(
-            [
-                line.iso3,
-                text_cell(sheet, line.country),
-                line.item_code,
-                text_cell(sheet, line.item_text),
-                text_cell(sheet, line.answer_label),
-                line.answer_code or None,
-                text_cell(sheet, line.policy_name),
-                line.policy_year,
-                text_cell(sheet, line.link),
-                text_cell(sheet, line.citation),
-                text_cell(sheet, line.comment),
-            ],
-        )
+        sheet.append(answer_row(sheet, line))
     if not data.answers:
         sheet.append(
             [

@@ -23,7 +23,7 @@ from .cells import (
     styled,
     text_cell,
 )
-from .common import measure_label, methodology_rows
+from .common import ANSWER_WIDTHS, answer_row, measure_label, methodology_rows
 from .data import BREAKDOWNS, RoundReportData
 
 OVERVIEW = "Overview"
@@ -221,24 +221,11 @@ def _answers(workbook, data: RoundReportData) -> None:
     sheet = workbook.create_sheet(ANSWERS)
     headers = answer_headers()
     without_answers = [c for c in data.countries if not c.has_answers]
-    widths = [6, 24, 6, 60, 30, 10, 40, 6, 40, 40, 60]
-    _prepare(sheet, headers, widths, freeze="D2", rows=len(data.answers) + len(without_answers))
+    _prepare(
+        sheet, headers, ANSWER_WIDTHS, freeze="D2", rows=len(data.answers) + len(without_answers)
+    )
     for line in data.answers:
-        sheet.append(
-            [
-                line.iso3,
-                text_cell(sheet, line.country),
-                line.item_code,
-                text_cell(sheet, line.item_text),
-                text_cell(sheet, line.answer_label),
-                line.answer_code or None,
-                text_cell(sheet, line.policy_name),
-                line.policy_year,
-                text_cell(sheet, line.link),
-                text_cell(sheet, line.citation),
-                text_cell(sheet, line.comment),
-            ]
-        )
+        sheet.append(answer_row(sheet, line))
     note = _("No answers: an imported UN result carries categories only.")
     for line in without_answers:
         sheet.append([line.iso3, text_cell(sheet, line.name), None, None, note])
