@@ -40,13 +40,13 @@ class Command(BaseCommand):
                     if error.name != f"{app.name}.bench":
                         raise
                     continue
-                # Each app's measures see the reference data as loaded: what they write is rolled
-                # back (and the cache emptied) before the next app's, so no order matters.
-                with transaction.atomic():
-                    for measure in module.MEASURES:
+                # Each measure sees the reference data as loaded: what it writes is rolled back
+                # (and the cache emptied) before the next one, so no order matters.
+                for measure in module.MEASURES:
+                    with transaction.atomic():
                         results.extend(measure())
-                    transaction.set_rollback(True)
-                cache.clear()
+                        transaction.set_rollback(True)
+                    cache.clear()
         finally:
             creation.destroy_test_db(old_name, verbosity=0)
             teardown_test_environment()
