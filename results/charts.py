@@ -10,10 +10,11 @@ from fractions import Fraction
 from django.utils.translation import gettext as _
 
 from geography.models import Region
-from policyindex.templatetags.localized_numbers import localized_number, percent, percent_sign
+from policyindex.templatetags.localized_numbers import localized_number, percent
 from scoring.engine import score_display
 from scoring.models.choices import OVERALL, Category
 from scoring.selectors import CountryResult, RoundAggregates
+from scoring.tables import NumberFormat
 
 from .colours import CATEGORY_COLOURS, CATEGORY_TEXT_COLOURS
 
@@ -51,35 +52,45 @@ def distribution_by_region(
     breakdown: str = OVERALL,
     *,
     kinds=(Region.Kind.WORLD, Region.Kind.SDG),
+    numbers: NumberFormat | None = None,
+    legend: list[dict] | None = None,
 ) -> dict:
     """The category distribution of the responding countries for one measure (overall or a domain),
     per region: World then the SDG regions. Per region: its name, the countries responding, and per
-    category the count, the share (a number for the chart) and the share written for people."""
+    category the count, the share (a number for the chart) and the share written for people.
+
+    ``numbers`` and ``legend``, when given, are the active language's number format and
+    ``category_legend()``, read once for a page of seven charts."""
+    numbers = numbers or NumberFormat.active()
     regions = [a for a in aggregates.regions if a.region.kind in kinds]
     rows = []
     for aggregate in regions:
         measure = aggregate.measure(breakdown)
+        counts = list(measure.counts)
+        # Each share computed and written once: the chart, its table and the text all use it.
+        shares = [measure.share(c) for c in CATEGORIES]
+        shares_text = [numbers.percent(share) for share in shares]
         rows.append(
             {
                 "m49": aggregate.region.m49,
                 "kind": aggregate.region.kind,
                 "name": aggregate.region.display_name,
-                "responding": measure.responding,
-                "counts": list(measure.counts),
-                "shares": [_rounded_percent(measure.share(c)) for c in CATEGORIES],
-                "shares_text": [percent(measure.share(c), 1) for c in CATEGORIES],
-                "meeting_text": percent(measure.share_meeting, 1),
+                "responding": sum(counts),
+                "counts": counts,
+                "shares": [_rounded_percent(share) for share in shares],
+                "shares_text": shares_text,
+                "meeting_text": numbers.percent(measure.share_meeting),
                 "cells": [
-                    {"count": measure.count(c), "share_text": percent(measure.share(c), 1)}
-                    for c in CATEGORIES
+                    {"count": count, "share_text": text}
+                    for count, text in zip(counts, shares_text, strict=True)
                 ],
             }
         )
     return {
         "breakdown": breakdown,
-        "categories": category_legend(),
+        "categories": legend if legend is not None else category_legend(),
         "regions": rows,
-        "percent_sign": percent_sign(),
+        "percent_sign": numbers.percent_sign,
     }
 
 

@@ -19,6 +19,7 @@ from questionnaire.models import Domain, Round
 from scoring.models import Release, ReleaseResult, ScoreRecord
 from scoring.models.choices import DOMAIN_BREAKDOWNS, OVERALL, Breakdown, Category
 from scoring.selectors import COMPUTED, SOURCE_LABELS, MeasureAggregate, round_aggregates
+from scoring.tables import NumberFormat
 
 from . import charts
 
@@ -127,6 +128,8 @@ def round_page(round_: Round) -> dict:
             }
         )
     rows.sort(key=lambda row: row["name"])
+    numbers = NumberFormat.active()
+    legend = charts.category_legend()
     return {
         "aggregates": aggregates,
         "headline": charts.headline(aggregates),
@@ -139,12 +142,14 @@ def round_page(round_: Round) -> dict:
                 "label": label,
                 "chart_id": f"chart-{code.lower().replace('_', '')}",
                 "data_id": f"data-{code.lower().replace('_', '')}",
-                "data": charts.distribution_by_region(aggregates, code),
+                "data": charts.distribution_by_region(
+                    aggregates, code, numbers=numbers, legend=legend
+                ),
             }
             for code, label in measures
         ],
         "map": charts.map_data(aggregates.results, countries),
-        "legend": charts.category_legend(),
+        "legend": legend,
         "rows": rows,
         "from_round_counts": aggregates.from_round_counts(),
         "sdg_kind": Region.Kind.SDG,

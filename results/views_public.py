@@ -11,7 +11,7 @@ from geography.models import Country
 from policyindex import access
 from scoring.models import Release
 
-from . import page_cache, public
+from . import page_cache, public, tables
 
 # A release never changes (a revision is a new release, hence a new key); names of countries and
 # regions may be corrected, so a cached page body is kept an hour only.
@@ -57,7 +57,20 @@ def _round_context(request, round_, release) -> dict:
     key = f"results:public-round:{release.pk if release else 'none'}:{get_language()}"
     body = cache.get(key) if release else None
     if body is None:
-        context = {"round": round_, "release": release, **public.round_page(round_)}
+        page = public.round_page(round_)
+        context = {
+            "round": round_,
+            "release": release,
+            **page,
+            # The long tables' rows as HTML strings: through the template language they cost as
+            # much as building the page.
+            "coverage_table": tables.coverage_rows(page["coverage"]),
+            "distributions": [
+                (chart, tables.distribution_rows(chart["data"]["regions"]))
+                for chart in page["distributions"]
+            ],
+            "country_table": tables.country_rows(page["rows"]),
+        }
         body = render_to_string("results/includes/round_body.html", context, request=request)
         if release is not None:
             cache.set(key, body, BODY_SECONDS)
