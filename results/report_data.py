@@ -125,25 +125,26 @@ class _Instrument:
 
     def answer_lines(self, *, version_id: int, country: Country, content: dict) -> list[AnswerLine]:
         answers = content.get("answers", {})
-        name = country.display_name
+        iso3, name = country.iso3, country.display_name
         not_answered = _("Not answered")
+        empty: dict = {}
         lines = []
         for item_code, item_text, _set_id, labels in self._words(version_id):
-            given = answers.get(item_code) or {}
+            given = answers.get(item_code) or empty
             code = given.get("option_code") or ""
             lines.append(
                 AnswerLine(
-                    iso3=country.iso3,
-                    country=name,
-                    item_code=item_code,
-                    item_text=item_text,
-                    answer_label=labels.get(code, not_answered) if code else not_answered,
-                    answer_code=code,
-                    policy_name=given.get("policy_name") or "",
-                    policy_year=given.get("policy_year") or None,
-                    link=given.get("link") or "",
-                    citation=given.get("citation") or "",
-                    comment=given.get("comment") or "",
+                    iso3,
+                    name,
+                    item_code,
+                    item_text,
+                    labels.get(code, not_answered) if code else not_answered,
+                    code,
+                    given.get("policy_name") or "",
+                    given.get("policy_year") or None,
+                    given.get("link") or "",
+                    given.get("citation") or "",
+                    given.get("comment") or "",
                 )
             )
         return lines
@@ -313,15 +314,23 @@ def round_report_data(
     )
 
 
+def _choice_labels(model, field_name: str) -> dict[str, str]:
+    """A choice field's labels in the active language, worked out once rather than per row."""
+    return {value: str(label) for value, label in model._meta.get_field(field_name).flatchoices}
+
+
 def _history(round_: Round, countries, current_ids: set[int]):
+    the_system = _("the system")
+    actions = _choice_labels(RoundEvent, "action")
+    states = _choice_labels(RoundEvent, "from_state") | _choice_labels(RoundEvent, "to_state")
     events = [
         EventLine(
             at=_naive_local(event.at),
-            action=event.get_action_display(),
-            from_state=event.get_from_state_display() if event.from_state else "",
-            to_state=event.get_to_state_display() if event.to_state else "",
+            action=actions.get(event.action, event.action),
+            from_state=states.get(event.from_state, event.from_state) if event.from_state else "",
+            to_state=states.get(event.to_state, event.to_state) if event.to_state else "",
             country=event.country.display_name if event.country else "",
-            by=_who(event.actor) if event.actor else _("the system"),
+            by=_who(event.actor) if event.actor else the_system,
             reason=event.reason,
         )
         for event in RoundEvent.objects.filter(round=round_)
@@ -337,6 +346,7 @@ def _history(round_: Round, countries, current_ids: set[int]):
     )
     if countries is not None:
         rows = rows.filter(country__in=countries)
+    triggers = _choice_labels(ScoreRecord, "trigger")
     records = [
         RecordLine(
             at=_naive_local(record.created_at),
@@ -344,8 +354,8 @@ def _history(round_: Round, countries, current_ids: set[int]):
             country=record.country.display_name,
             score=record.exact_score,
             category=record.category,
-            trigger=record.get_trigger_display(),
-            by=_who(record.triggered_by) if record.triggered_by else _("the system"),
+            trigger=triggers.get(record.trigger, record.trigger),
+            by=_who(record.triggered_by) if record.triggered_by else the_system,
             reason=record.reason,
             methodology_version=record.methodology_version,
             current=record.pk in current_ids,
