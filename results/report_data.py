@@ -10,6 +10,7 @@ score record was computed from.
 import datetime
 from collections import defaultdict
 from fractions import Fraction
+from typing import NamedTuple
 
 from django.db.models import F
 from django.utils import timezone
@@ -171,20 +172,32 @@ def _heading(
     )
 
 
-def _records_with_versions(record_ids) -> dict[int, ScoreRecord]:
+class _Record(NamedTuple):
+    """What the reports read of a score record and the submission version it was computed from."""
+
+    pk: int
+    round_id: int
+    answers: dict
+    twice_sum: int
+    item_count: int
+    submission_version_id: int | None
+    questionnaire_version_id: int | None
+    content: dict | None
+
+
+def _records_with_versions(record_ids) -> dict[int, _Record]:
+    # Plain rows, not model instances: a report reads hundreds of them.
     return {
-        record.pk: record
-        for record in ScoreRecord.objects.filter(pk__in=list(record_ids))
-        .select_related("submission_version")
-        .only(
+        row[0]: _Record(*row)
+        for row in ScoreRecord.objects.filter(pk__in=list(record_ids)).values_list(
             "pk",
             "round_id",
-            "country_id",
             "answers",
             "twice_sum",
             "item_count",
-            "submission_version__content",
+            "submission_version_id",
             "submission_version__questionnaire_version_id",
+            "submission_version__content",
         )
     }
 
@@ -198,17 +211,17 @@ def _domain_scores(record_ids) -> dict[int, dict[str, Fraction]]:
     return scores
 
 
-def _version_of(record: ScoreRecord, round_versions: dict[int, int]) -> int:
+def _version_of(record: _Record, round_versions: dict[int, int]) -> int:
     if record.submission_version_id:
-        return record.submission_version.questionnaire_version_id
+        return record.questionnaire_version_id
     return round_versions[record.round_id]
 
 
-def _content_of(record: ScoreRecord) -> dict:
+def _content_of(record: _Record) -> dict:
     """The frozen answers and evidence; a record without its version (loaded in bulk) has only the
     codes it scored."""
     if record.submission_version_id:
-        return record.submission_version.content
+        return record.content
     return {"answers": {code: {"option_code": value} for code, value in record.answers.items()}}
 
 
@@ -217,7 +230,7 @@ def _country_line(
     result: CountryResult,
     *,
     round_names: dict[int, str],
-    record: ScoreRecord | None,
+    record: _Record | None,
     domain_scores: dict[str, Fraction],
 ) -> CountryLine:
     categories = result.categories
