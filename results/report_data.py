@@ -124,9 +124,12 @@ class _Instrument:
             self._words_of[version_id] = words
         return words
 
-    def answer_lines(self, *, version_id: int, country: Country, content: dict) -> list[AnswerLine]:
+    def answer_lines(
+        self, *, version_id: int, country: Country, content: dict, name: str | None = None
+    ) -> list[AnswerLine]:
+        """``name``: the country's display name, when the caller has worked it out already."""
         answers = content.get("answers", {})
-        iso3, name = country.iso3, country.display_name
+        iso3, name = country.iso3, name or country.display_name
         not_answered = _("Not answered")
         empty: dict = {}
         lines = []
@@ -232,13 +235,16 @@ def _country_line(
     round_names: dict[int, str],
     record: _Record | None,
     domain_scores: dict[str, Fraction],
+    names: tuple[str, str] | None = None,
 ) -> CountryLine:
+    """``names``: the country's and its SDG region's display names, when worked out already."""
+    name, sdg_region = names or (country.display_name, country.sdg_region.display_name)
     categories = result.categories
     return CountryLine(
         m49=country.m49,
         iso3=country.iso3,
-        name=country.display_name,
-        sdg_region=country.sdg_region.display_name,
+        name=name,
+        sdg_region=sdg_region,
         source=result.source_label,
         result_round=round_names.get(result.round_id, ""),
         overall=Score(
@@ -272,7 +278,17 @@ def round_report_data(
     )
     if countries is not None:
         country_rows = country_rows.filter(pk__in=countries.values("pk"))
-    shown = sorted(country_rows, key=lambda c: c.display_name)
+    # Display names looked up once per country and region (each looks up the active language).
+    region_names: dict[int, str] = {}
+    names = {
+        c.pk: (
+            c.display_name,
+            region_names.get(c.sdg_region_id)
+            or region_names.setdefault(c.sdg_region_id, c.sdg_region.display_name),
+        )
+        for c in country_rows
+    }
+    shown = sorted(country_rows, key=lambda c: names[c.pk][0])
     results = [(c, aggregates.results[c.pk]) for c in shown]
     record_ids = [r.record_id for _c, r in results if r.record_id]
     records = _records_with_versions(record_ids)
@@ -291,6 +307,7 @@ def round_report_data(
                 round_names=round_names,
                 record=record,
                 domain_scores=domain_scores.get(record.pk, {}) if record else {},
+                names=names[country.pk],
             )
         )
         if record is not None:
@@ -298,6 +315,7 @@ def round_report_data(
                 version_id=_version_of(record, round_versions),
                 country=country,
                 content=_content_of(record),
+                name=names[country.pk][0],
             )
 
     groups = [
