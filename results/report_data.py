@@ -10,6 +10,7 @@ score record was computed from.
 import datetime
 from collections import defaultdict
 from fractions import Fraction
+from typing import NamedTuple
 
 from django.db.models import F
 from django.utils import timezone
@@ -123,27 +124,31 @@ class _Instrument:
             self._words_of[version_id] = words
         return words
 
-    def answer_lines(self, *, version_id: int, country: Country, content: dict) -> list[AnswerLine]:
+    def answer_lines(
+        self, *, version_id: int, country: Country, content: dict, name: str | None = None
+    ) -> list[AnswerLine]:
+        """``name``: the country's display name, when the caller has worked it out already."""
         answers = content.get("answers", {})
-        name = country.display_name
+        iso3, name = country.iso3, name or country.display_name
         not_answered = _("Not answered")
+        empty: dict = {}
         lines = []
         for item_code, item_text, _set_id, labels in self._words(version_id):
-            given = answers.get(item_code) or {}
+            given = answers.get(item_code) or empty
             code = given.get("option_code") or ""
             lines.append(
                 AnswerLine(
-                    iso3=country.iso3,
-                    country=name,
-                    item_code=item_code,
-                    item_text=item_text,
-                    answer_label=labels.get(code, not_answered) if code else not_answered,
-                    answer_code=code,
-                    policy_name=given.get("policy_name") or "",
-                    policy_year=given.get("policy_year") or None,
-                    link=given.get("link") or "",
-                    citation=given.get("citation") or "",
-                    comment=given.get("comment") or "",
+                    iso3,
+                    name,
+                    item_code,
+                    item_text,
+                    labels.get(code, not_answered) if code else not_answered,
+                    code,
+                    given.get("policy_name") or "",
+                    given.get("policy_year") or None,
+                    given.get("link") or "",
+                    given.get("citation") or "",
+                    given.get("comment") or "",
                 )
             )
         return lines
@@ -170,20 +175,32 @@ def _heading(
     )
 
 
-def _records_with_versions(record_ids) -> dict[int, ScoreRecord]:
+class _Record(NamedTuple):
+    """What the reports read of a score record and the submission version it was computed from."""
+
+    pk: int
+    round_id: int
+    answers: dict
+    twice_sum: int
+    item_count: int
+    submission_version_id: int | None
+    questionnaire_version_id: int | None
+    content: dict | None
+
+
+def _records_with_versions(record_ids) -> dict[int, _Record]:
+    # Plain rows, not model instances: a report reads hundreds of them.
     return {
-        record.pk: record
-        for record in ScoreRecord.objects.filter(pk__in=list(record_ids))
-        .select_related("submission_version")
-        .only(
+        row[0]: _Record(*row)
+        for row in ScoreRecord.objects.filter(pk__in=list(record_ids)).values_list(
             "pk",
             "round_id",
-            "country_id",
             "answers",
             "twice_sum",
             "item_count",
-            "submission_version__content",
+            "submission_version_id",
             "submission_version__questionnaire_version_id",
+            "submission_version__content",
         )
     }
 
@@ -197,17 +214,17 @@ def _domain_scores(record_ids) -> dict[int, dict[str, Fraction]]:
     return scores
 
 
-def _version_of(record: ScoreRecord, round_versions: dict[int, int]) -> int:
+def _version_of(record: _Record, round_versions: dict[int, int]) -> int:
     if record.submission_version_id:
-        return record.submission_version.questionnaire_version_id
+        return record.questionnaire_version_id
     return round_versions[record.round_id]
 
 
-def _content_of(record: ScoreRecord) -> dict:
+def _content_of(record: _Record) -> dict:
     """The frozen answers and evidence; a record without its version (loaded in bulk) has only the
     codes it scored."""
     if record.submission_version_id:
-        return record.submission_version.content
+        return record.content
     return {"answers": {code: {"option_code": value} for code, value in record.answers.items()}}
 
 
@@ -216,15 +233,18 @@ def _country_line(
     result: CountryResult,
     *,
     round_names: dict[int, str],
-    record: ScoreRecord | None,
+    record: _Record | None,
     domain_scores: dict[str, Fraction],
+    names: tuple[str, str] | None = None,
 ) -> CountryLine:
+    """``names``: the country's and its SDG region's display names, when worked out already."""
+    name, sdg_region = names or (country.display_name, country.sdg_region.display_name)
     categories = result.categories
     return CountryLine(
         m49=country.m49,
         iso3=country.iso3,
-        name=country.display_name,
-        sdg_region=country.sdg_region.display_name,
+        name=name,
+        sdg_region=sdg_region,
         source=result.source_label,
         result_round=round_names.get(result.round_id, ""),
         overall=Score(
@@ -258,7 +278,17 @@ def round_report_data(
     )
     if countries is not None:
         country_rows = country_rows.filter(pk__in=countries.values("pk"))
-    shown = sorted(country_rows, key=lambda c: c.display_name)
+    # Display names looked up once per country and region (each looks up the active language).
+    region_names: dict[int, str] = {}
+    names = {
+        c.pk: (
+            c.display_name,
+            region_names.get(c.sdg_region_id)
+            or region_names.setdefault(c.sdg_region_id, c.sdg_region.display_name),
+        )
+        for c in country_rows
+    }
+    shown = sorted(country_rows, key=lambda c: names[c.pk][0])
     results = [(c, aggregates.results[c.pk]) for c in shown]
     record_ids = [r.record_id for _c, r in results if r.record_id]
     records = _records_with_versions(record_ids)
@@ -277,6 +307,7 @@ def round_report_data(
                 round_names=round_names,
                 record=record,
                 domain_scores=domain_scores.get(record.pk, {}) if record else {},
+                names=names[country.pk],
             )
         )
         if record is not None:
@@ -284,6 +315,7 @@ def round_report_data(
                 version_id=_version_of(record, round_versions),
                 country=country,
                 content=_content_of(record),
+                name=names[country.pk][0],
             )
 
     groups = [
@@ -313,15 +345,23 @@ def round_report_data(
     )
 
 
+def _choice_labels(model, field_name: str) -> dict[str, str]:
+    """A choice field's labels in the active language, worked out once rather than per row."""
+    return {value: str(label) for value, label in model._meta.get_field(field_name).flatchoices}
+
+
 def _history(round_: Round, countries, current_ids: set[int]):
+    the_system = _("the system")
+    actions = _choice_labels(RoundEvent, "action")
+    states = _choice_labels(RoundEvent, "from_state") | _choice_labels(RoundEvent, "to_state")
     events = [
         EventLine(
             at=_naive_local(event.at),
-            action=event.get_action_display(),
-            from_state=event.get_from_state_display() if event.from_state else "",
-            to_state=event.get_to_state_display() if event.to_state else "",
+            action=actions.get(event.action, event.action),
+            from_state=states.get(event.from_state, event.from_state) if event.from_state else "",
+            to_state=states.get(event.to_state, event.to_state) if event.to_state else "",
             country=event.country.display_name if event.country else "",
-            by=_who(event.actor) if event.actor else _("the system"),
+            by=_who(event.actor) if event.actor else the_system,
             reason=event.reason,
         )
         for event in RoundEvent.objects.filter(round=round_)
@@ -337,6 +377,7 @@ def _history(round_: Round, countries, current_ids: set[int]):
     )
     if countries is not None:
         rows = rows.filter(country__in=countries)
+    triggers = _choice_labels(ScoreRecord, "trigger")
     records = [
         RecordLine(
             at=_naive_local(record.created_at),
@@ -344,8 +385,8 @@ def _history(round_: Round, countries, current_ids: set[int]):
             country=record.country.display_name,
             score=record.exact_score,
             category=record.category,
-            trigger=record.get_trigger_display(),
-            by=_who(record.triggered_by) if record.triggered_by else _("the system"),
+            trigger=triggers.get(record.trigger, record.trigger),
+            by=_who(record.triggered_by) if record.triggered_by else the_system,
             reason=record.reason,
             methodology_version=record.methodology_version,
             current=record.pk in current_ids,

@@ -8,11 +8,11 @@ shows it as typed and keeps it text even when someone edits the cell.
 """
 
 import re
-from copy import copy
 from fractions import Fraction
 
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 
 from results.colours import CATEGORY_COLOURS as WEB_COLOURS
 from results.colours import CATEGORY_TEXT_COLOURS as WEB_TEXT_COLOURS
@@ -47,8 +47,11 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 
 def clean_text(value: object) -> str:
     """The text as a workbook may hold it: no character XML forbids, within Excel's length."""
-    text = _ILLEGAL.sub("", str(value))
-    return text[:MAX_CELL_TEXT]
+    text = value if type(value) is str else str(value)
+    # Searching first: almost no text holds such a character, and a search copies nothing.
+    if _ILLEGAL.search(text):
+        text = _ILLEGAL.sub("", text)
+    return text if len(text) <= MAX_CELL_TEXT else text[:MAX_CELL_TEXT]
 
 
 def is_formula_like(text: str) -> bool:
@@ -63,7 +66,7 @@ def text_cell(sheet, value: object):
     if value is None or value == "":
         return None
     text = clean_text(value)
-    if not is_formula_like(text):
+    if not text.startswith(FORMULA_TRIGGERS):
         return text
     cell = WriteOnlyCell(sheet, value=None)
     cell._value = text
@@ -72,18 +75,34 @@ def text_cell(sheet, value: object):
     return cell
 
 
-def styled(sheet, value, *, number_format=None, fill=None, font=None, alignment=None):
-    """A cell for a write-only row with its style (styles go on cells: rows are streamed).
+def repeated_text(sheet, seen: dict):
+    """:func:`text_cell` for a column whose texts repeat (a country's name on each of its answers):
+    each distinct text is cleaned once. Only plain strings are kept: a cell is never shared."""
+
+    def cell_for(value: object):
+        found = seen.get(value)
+        if found is not None:
+            return found
+        result = text_cell(sheet, value)
+        if type(result) is str and type(value) is str:
+            seen[value] = result
+        return result
+
+    return cell_for
+
+
+def cell_style(sheet, *, number_format=None, fill=None, font=None, alignment=None) -> StyleArray:
+    """The registered style of a cell of ``sheet``'s workbook with these formats.
 
     Registering a style with the workbook is most of a styled cell's cost: each combination is
-    registered once per workbook, and its registered form copied to the next cells."""
-    cell = WriteOnlyCell(sheet, value=value)
+    registered once per workbook, and the cells that use it get a copy of its registered form."""
     # By identity: hashing a style object costs more than registering it; the objects are kept in
     # the entry, so an identity is never reused while the workbook lives.
     key = (number_format, id(fill), id(font), id(alignment))
     registered = sheet.parent.__dict__.setdefault("_registered_styles", {})
     entry = registered.get(key)
     if entry is None:
+        cell = WriteOnlyCell(sheet)
         if number_format:
             cell.number_format = number_format
         if fill is not None:
@@ -92,10 +111,21 @@ def styled(sheet, value, *, number_format=None, fill=None, font=None, alignment=
             cell.font = font
         if alignment is not None:
             cell.alignment = alignment
-        registered[key] = (copy(cell._style), fill, font, alignment)
-    else:
-        cell._style = copy(entry[0])
-    return cell
+        entry = registered[key] = (cell._style, fill, font, alignment)
+    return entry[0]
+
+
+def with_style(sheet, value, style: StyleArray):
+    """A cell for a write-only row holding ``value`` in a style from :func:`cell_style`."""
+    return Cell(sheet, row=1, column=1, value=value, style_array=style)
+
+
+def styled(sheet, value, *, number_format=None, fill=None, font=None, alignment=None):
+    """A cell for a write-only row with its style (styles go on cells: rows are streamed)."""
+    style = cell_style(
+        sheet, number_format=number_format, fill=fill, font=font, alignment=alignment
+    )
+    return Cell(sheet, row=1, column=1, value=value, style_array=style)
 
 
 def category_cell(sheet, code: int | None, label: str):

@@ -1,5 +1,7 @@
 """Pieces both workbooks use: the methodology sheet and the labels of measures and categories."""
 
+from functools import partial
+
 from django.utils.translation import gettext as _
 
 from .cells import DATE_FORMAT, HEADER_FONT, WRAP, styled, text_cell
@@ -88,14 +90,18 @@ def methodology_rows(sheet, heading: ReportHeading, *, extra_notes=()) -> list[l
 ANSWER_WIDTHS = [6, 24, 6, 60, 30, 10, 40, 6, 40, 40, 60]
 
 
-def answer_row(sheet, line) -> list:
-    """One answer with its evidence; everything a person typed is written as text."""
+def answer_row(sheet, line, *, repeated=None) -> list:
+    """One answer with its evidence; everything a person typed is written as text.
+
+    ``repeated`` (from :func:`repeated_text`) writes the texts that repeat from row to row (the
+    country, the question, the answer) when the sheet holds many answers."""
+    repeated = repeated or partial(text_cell, sheet)
     return [
         line.iso3,
-        text_cell(sheet, line.country),
+        repeated(line.country),
         line.item_code,
-        text_cell(sheet, line.item_text),
-        text_cell(sheet, line.answer_label),
+        repeated(line.item_text),
+        repeated(line.answer_label),
         line.answer_code or None,
         text_cell(sheet, line.policy_name),
         line.policy_year,

@@ -7,6 +7,7 @@ it was given: access decisions are made before these values are gathered.
 import datetime
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import NamedTuple
 
 BREAKDOWNS = ("_T", "PD_1", "PD_2", "PD_3", "PD_4", "PD_5", "PD_6")
 
@@ -45,8 +46,9 @@ class CountryLine:
     has_answers: bool = False
 
 
-@dataclass(frozen=True)
-class AnswerLine:
+class AnswerLine(NamedTuple):
+    """One answer: a named tuple, as a report holds thousands (cheaper to make than a dataclass)."""
+
     iso3: str
     country: str
     item_code: str

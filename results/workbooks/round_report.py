@@ -13,15 +13,20 @@ from openpyxl.utils import get_column_letter
 
 from .cells import (
     CATEGORY_COLOURS,
+    CATEGORY_FILLS,
+    CATEGORY_FONTS,
     DATE_FORMAT,
     SCORE_FORMAT,
     SHARE_FORMAT,
     category_cell,
+    cell_style,
     fitted_width,
     header_cells,
     number,
+    repeated_text,
     styled,
     text_cell,
+    with_style,
 )
 from .common import ANSWER_WIDTHS, answer_row, measure_label, methodology_rows
 from .data import BREAKDOWNS, RoundReportData
@@ -83,6 +88,7 @@ def _overview(workbook, data: RoundReportData) -> None:
     # Measures first, then groupings: the SDG regions' overall rows sit together for the chart.
     sdg_rows = []
     row_number = 1
+    share_style = cell_style(sheet, number_format=SHARE_FORMAT)
     for breakdown, measure in zip(BREAKDOWNS, measures, strict=True):
         for group in data.groups:
             row_number += 1
@@ -90,9 +96,7 @@ def _overview(workbook, data: RoundReportData) -> None:
             responding = sum(counts)
             meeting = counts[2] + counts[3]
             shares = [
-                styled(sheet, count / responding, number_format=SHARE_FORMAT)
-                if responding
-                else None
+                with_style(sheet, count / responding, share_style) if responding else None
                 for count in counts
             ]
             sheet.append(
@@ -106,9 +110,7 @@ def _overview(workbook, data: RoundReportData) -> None:
                     *counts,
                     *shares,
                     meeting,
-                    styled(sheet, meeting / responding, number_format=SHARE_FORMAT)
-                    if responding
-                    else None,
+                    with_style(sheet, meeting / responding, share_style) if responding else None,
                 ]
             )
             if breakdown == "_T" and group.is_sdg_region:
@@ -173,6 +175,15 @@ def _countries(workbook, data: RoundReportData) -> None:
         fitted_width([c.result_round for c in lines], minimum=10, maximum=40),
     ] + [10, category_width] * 7
     _prepare(sheet, headers, widths, freeze="D2", rows=len(lines))
+    score_style = cell_style(sheet, number_format=SCORE_FORMAT)
+    # A category's cell: its label in its style, the same on every row.
+    categories = {
+        code: (
+            label,
+            cell_style(sheet, fill=CATEGORY_FILLS[code], font=CATEGORY_FONTS[code]),
+        )
+        for code, label in labels.items()
+    }
     for line in lines:
         row = [
             line.m49,
@@ -184,11 +195,10 @@ def _countries(workbook, data: RoundReportData) -> None:
         ]
         for score in (line.overall, *line.domains):
             row.append(
-                None
-                if score.score is None
-                else styled(sheet, number(score.score), number_format=SCORE_FORMAT)
+                None if score.score is None else with_style(sheet, number(score.score), score_style)
             )
-            row.append(category_cell(sheet, score.category, labels.get(score.category, "")))
+            category = categories.get(score.category) if score.category is not None else None
+            row.append(None if category is None else with_style(sheet, *category))
         sheet.append(row)
 
 
@@ -224,8 +234,9 @@ def _answers(workbook, data: RoundReportData) -> None:
     _prepare(
         sheet, headers, ANSWER_WIDTHS, freeze="D2", rows=len(data.answers) + len(without_answers)
     )
+    repeated = repeated_text(sheet, {})
     for line in data.answers:
-        sheet.append(answer_row(sheet, line))
+        sheet.append(answer_row(sheet, line, repeated=repeated))
     note = _("No answers: an imported UN result carries categories only.")
     for line in without_answers:
         sheet.append([line.iso3, text_cell(sheet, line.name), None, None, note])
