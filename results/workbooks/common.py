@@ -27,7 +27,13 @@ def methodology_rows(sheet, heading: ReportHeading, *, extra_notes=()) -> list[l
     else:
         release = _("Not published: the figures may still change")
     rows: list[list] = [
-        [styled(sheet, _("SDG indicator 10.7.2"), font=HEADER_FONT)],
+        [
+            styled(
+                sheet,
+                _("SDG indicator 10.7.2: countries with well-managed migration policies"),
+                font=HEADER_FONT,
+            )
+        ],
         [_("Round"), text_cell(sheet, heading.round_name)],
         [_("Round code"), heading.round_code],
         [_("Reference year"), heading.reference_year],
