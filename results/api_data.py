@@ -16,6 +16,7 @@ from fractions import Fraction
 
 from geography.models import Country, Region
 from kernel.translation import translated
+from policyindex import access
 from policyindex.access import public_rounds
 from questionnaire.models import Round
 from scoring.models import Release
@@ -39,7 +40,7 @@ _REGION_FIELDS = ("sdg_region", "m49_region", "m49_subregion", "intermediate_reg
 def newest_releases(rounds: Iterable[Round]) -> dict[int, Release]:
     """Round id to its newest release, for published rounds (one query for all of them)."""
     releases: dict[int, Release] = {}
-    published = [r.pk for r in rounds if r.state == Round.State.PUBLISHED]
+    published = [r.pk for r in rounds if access.is_public_round(r)]
     for release in Release.objects.filter(round_id__in=published).order_by("round_id", "-number"):
         releases.setdefault(release.round_id, release)
     return releases

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from geography.models import Country, Region
+from policyindex import access
 from questionnaire.models import Item, ResponseOption, Round, Submission
 from review.models import RoundEvent
 from scoring import engine
@@ -465,9 +466,9 @@ def _previous_result(country: Country, before_year: int) -> tuple[Round, Country
     round's newest release froze it."""
     earlier = {
         r.pk: r
-        for r in Round.objects.filter(
-            state=Round.State.PUBLISHED, reference_year__lt=before_year
-        ).only("pk", "code", "name", "name_fr", "name_es", "reference_year", "version_id")
+        for r in access.public_rounds()
+        .filter(reference_year__lt=before_year)
+        .only("pk", "code", "name", "name_fr", "name_es", "reference_year", "version_id")
     }
     if not earlier:
         return None
