@@ -397,6 +397,15 @@ def report_countries_visible_to(user, round_: Round) -> QuerySet[Country] | None
     return countries_visible_to(user)
 
 
+def history_countries_visible_to(user) -> QuerySet[Country] | None:
+    """The countries whose history (state changes, every score record, reasons) the internal
+    sheet of a round report may carry; None means every country. History is never public: it
+    follows the user's scope whatever the round's state."""
+    if scope_of(user).key == ("every country",):
+        return None
+    return countries_visible_to(user)
+
+
 def can_download_country_profile(user, round_: Round, country: Country) -> bool:
     """Anyone once the round is published; before that, the country's focal points and the
     analysts whose scope holds it (and administrators)."""

@@ -22,9 +22,10 @@ def cacheable(request) -> bool:
 
 def anonymous_page(request, *, key: str, template: str, context, seconds: int) -> HttpResponse:
     """The page of ``template`` for an anonymous visitor, cached under ``key`` (which must change
-    with everything the page shows; the language and the path are added here). ``context`` is a
+    with everything the page shows; the language and the path are added here: the pages ignore
+    query strings, so these do not multiply the copies). ``context`` is a
     function returning the context, called only when the page is not cached."""
-    key = f"results:page:{key}:{get_language()}:{request.get_full_path()}"
+    key = f"results:page:{key}:{get_language()}:{request.path}"
     html = cache.get(key)
     if html is None:
         html = render_to_string(

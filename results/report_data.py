@@ -264,10 +264,11 @@ def round_report_data(
     countries=None,
     region_ids: set[int] | None = None,
     internal: bool = False,
+    history_countries=None,
     now: datetime.datetime | None = None,
 ) -> RoundReportData:
     """The round report's data. ``countries`` (a queryset; None for all) limits the country rows,
-    ``region_ids`` (None for all) the groupings; ``internal`` adds the round's history. These come
+    ``region_ids`` (None for all) the groupings; ``internal`` adds the round's history of ``history_countries`` (None for all). These come
     from ``policyindex.access``, never from here."""
     aggregates = round_aggregates(round=round_, frozen=True)
     release = published_release(round_)
@@ -334,7 +335,7 @@ def round_report_data(
 
     events = records_lines = None
     if internal:
-        events, records_lines = _history(round_, countries, set(record_ids))
+        events, records_lines = _history(round_, history_countries, set(record_ids))
     return RoundReportData(
         heading=_heading(round_, release, instrument, user, now),
         groups=groups,
@@ -461,13 +462,16 @@ def _country_result(round_: Round, country: Country) -> tuple[CountryResult | No
     return None, rounds
 
 
-def _previous_result(country: Country, before_year: int) -> tuple[Round, CountryResult] | None:
+def _previous_result(
+    country: Country, before_year: int, *, is_demo: bool
+) -> tuple[Round, CountryResult] | None:
     """The country's own result in the newest published round before ``before_year``, as that
     round's newest release froze it."""
     earlier = {
         r.pk: r
+        # Demo rounds are compared only with demo rounds, real ones with real ones.
         for r in access.public_rounds()
-        .filter(reference_year__lt=before_year)
+        .filter(reference_year__lt=before_year, is_demo=is_demo)
         .only("pk", "code", "name", "name_fr", "name_es", "reference_year", "version_id")
     }
     if not earlier:
@@ -503,7 +507,7 @@ def country_profile_data(
     previous = None
     if result is not None:
         result_year = next(r.reference_year for r in rounds if r.pk == result.round_id)
-        previous = _previous_result(country, result_year)
+        previous = _previous_result(country, result_year, is_demo=round_.is_demo)
     if previous is not None:
         round_versions[previous[0].pk] = previous[0].version_id
     record_ids = [r.record_id for r in (result, previous and previous[1]) if r and r.record_id]

@@ -57,6 +57,7 @@ def round_report(request, round_code):
         countries=access.report_countries_visible_to(user, round_),
         region_ids=access.aggregate_regions_visible_to(user, round_),
         internal=access.report_includes_internal_sheets(user, round_),
+        history_countries=access.history_countries_visible_to(user),
     )
     return _download(build_round_report(data), report_file_name(round_, "round-report"))
 

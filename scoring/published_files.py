@@ -114,7 +114,10 @@ _Row = tuple[int | None, int | None, str, str, str, str, str]
 def _sdg_api_csv_rows(text: str):
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sdmx._delimiter(first_line))
-    header = [name.strip().lstrip("\ufeff") for name in next(reader)]
+    try:
+        header = [name.strip().lstrip("\ufeff") for name in next(reader)]
+    except csv.Error as error:
+        raise _CsvError(1, str(error)) from error
     column = {name: index for index, name in enumerate(header)}
     previous_end = reader.line_num
 
@@ -156,6 +159,9 @@ def _sdg_api_json_rows(text: str) -> list[_Row]:
             _("the file is not valid JSON (line %(line)s: %(error)s)")
             % {"line": error.lineno, "error": error.msg}
         ) from error
+    except RecursionError as error:
+        # Nesting deeper than any SDG API answer: refused, never a crash.
+        raise ValueError(_("the file is not valid JSON (nested too deeply)")) from error
     pages = answer if isinstance(answer, list) else [answer]
     records = []
     for page in pages:

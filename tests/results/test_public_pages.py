@@ -209,3 +209,19 @@ def test_a_revision_of_the_release_shows_at_once_on_the_cached_page(client, roun
 
 def csrf_token_in(html: str) -> str:
     return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+def test_evidence_that_is_not_a_web_address_is_shown_as_text_never_as_a_link(client, instrument):
+    RegionFactory(kind=Region.Kind.WORLD, m49="001", name="World")
+    kenya = CountryFactory(name="Kenya", iso3="KEN", m49="404")
+    round_ = RoundFactory(version=instrument, code="round-2033", reference_year=2033)
+    submission = SubmissionFactory(round=round_, country=kenya)
+    answer_all(submission, policy_name="Act", link="javascript:alert(1)")
+    move_submission_to(submission, Submission.State.VALIDATED)
+    publish(round_)
+
+    html = client.get(reverse("results:country", args=["KEN"])).content.decode()
+
+    assert "javascript:alert(1)" in html
+    assert 'href="javascript:' not in html
+    assert '<a href="https://laws' not in html

@@ -392,3 +392,17 @@ def test_the_report_data_cost_the_same_queries_whatever_the_number_of_countries(
         answered(round_, iso3, answers_with(no=("1a",)))
 
     assert queries() == one_country
+
+
+def test_after_publication_an_analyst_still_gets_only_the_history_of_their_countries(
+    client, published
+):
+    europe = Country.objects.get(iso3="FRA").sdg_region
+    client.force_login(AnalystFactory(regions=[europe]))
+
+    workbook = workbook_of(download(client, published))
+
+    # The published figures are everyone's; the history (reviews, every score record) is not.
+    assert "KEN" in [r[1] for r in rows(workbook["Countries"])[1:]]
+    history = [v for row in rows(workbook["History"]) for v in row]
+    assert "Kenya (KEN)" not in history

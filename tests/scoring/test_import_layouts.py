@@ -146,3 +146,19 @@ def test_a_published_round_still_needs_a_reasoned_revision(rounds):
     with pytest.raises(CommandError):
         call_command("import_published_results", str(DATA / "sdg_api_SG_CPA_MIGRS.json"))
     assert not PublishedResult.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        # A header with an unclosed quote running past the CSV module's field limit.
+        b'GeoAreaCode,"TimePeriod,Value\n' + b"x" * 200_000,
+        # JSON nested deeper than Python's parser recurses.
+        b"[" * 100_000,
+    ],
+    ids=["unclosed-quote-in-header", "deeply-nested-json"],
+)
+def test_a_malformed_file_is_refused_with_a_message_not_a_crash(db, content):
+    result = read_published_file(content)
+
+    assert result.problems
