@@ -27,6 +27,27 @@
     window.Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
   }
 
+  // The options every chart here shares: horizontal bars, drawn at once, no legend (the page has
+  // one), in the page's language; only the axes and the tooltip differ.
+  function shortened(label) {
+    return label.length > 40 ? label.slice(0, 39) + "…" : label;
+  }
+
+  function horizontalBarOptions(locale, scales, tooltipLabel) {
+    return {
+      indexAxis: "y",
+      locale: locale,
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      scales: scales,
+      plugins: {
+        legend: { display: false },
+        tooltip: { callbacks: { label: tooltipLabel } }
+      }
+    };
+  }
+
   function distributionChart(canvas) {
     var data = readJSON(canvas.dataset.source);
     if (!data || !window.Chart) return;
@@ -48,33 +69,18 @@
         labels: regions.map(function (region) { return region.name + " (" + region.responding + ")"; }),
         datasets: datasets
       },
-      options: {
-        indexAxis: "y",
-        locale: lang,
-        animation: false,
-        responsive: true,
-        maintainAspectRatio: false,
-        scales: {
-          x: {
-            stacked: true, min: 0, max: 100,
-            ticks: { callback: function (value) { return numberFormat.format(value) + data.percent_sign; } }
-          },
-          y: { stacked: true }
+      options: horizontalBarOptions(lang, {
+        x: {
+          stacked: true, min: 0, max: 100,
+          ticks: { callback: function (value) { return numberFormat.format(value) + data.percent_sign; } }
         },
-        plugins: {
-          legend: { display: false },
-          tooltip: {
-            callbacks: {
-              label: function (context) {
-                var region = regions[context.dataIndex];
-                var index = context.datasetIndex;
-                return data.categories[index].label + ": " + region.shares_text[index] +
-                  " (" + region.counts[index] + ")";
-              }
-            }
-          }
-        }
-      }
+        y: { stacked: true }
+      }, function (context) {
+        var region = regions[context.dataIndex];
+        var index = context.datasetIndex;
+        return data.categories[index].label + ": " + region.shares_text[index] +
+          " (" + region.counts[index] + ")";
+      })
     });
     canvas.dataset.drawn = "true";
   }
@@ -99,27 +105,14 @@
           borderWidth: 1
         }]
       },
-      options: {
-        indexAxis: "y",
-        locale: lang,
-        animation: false,
-        responsive: true,
-        maintainAspectRatio: false,
-        scales: {
-          x: {
-            min: 0, max: 4,
-            ticks: { stepSize: 1, callback: function (value) { return labels[value] || ""; } }
-          }
+      options: horizontalBarOptions(lang, {
+        x: {
+          min: 0, max: 4,
+          ticks: { stepSize: 1, callback: function (value) { return labels[value] || ""; } }
         },
-        plugins: {
-          legend: { display: false },
-          tooltip: {
-            callbacks: {
-              label: function (context) { return labels[values[context.dataIndex]] || "—"; }
-            }
-          }
-        }
-      }
+        // Long domain names are shortened on the axis (the table beside the chart has them whole).
+        y: { ticks: { callback: function (value) { return shortened(this.getLabelForValue(value)); } } }
+      }, function (context) { return labels[values[context.dataIndex]] || "—"; })
     });
     canvas.dataset.drawn = "true";
   }
