@@ -108,6 +108,8 @@ def test_in_french_a_focal_point_sees_the_french_questionnaire_and_saves_a_draft
     page.get_by_role("group", name=re.compile(r"^2a\. ")).get_by_label("Non").check()
     page.locator("#id_1a-policy_name").fill("Loi sur la santé")
     save_draft(page)
+    # The save answers with a redirect; reloading before it lands would race it.
+    expect(page.get_by_text("Brouillon enregistré.")).to_be_visible()
 
     page.reload()
     item_1a = page.get_by_role("group", name=re.compile(r"^1a\. Soins de santé essentiels"))
