@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "fixtures",
     "review",
     "results",
+    "offline",
     "policyindex",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -184,6 +185,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# The largest offline questionnaire workbook an upload takes (a filled one is well under 1 MB).
+OFFLINE_WORKBOOK_MAX_BYTES = env.int("OFFLINE_WORKBOOK_MAX_BYTES", default=5 * 1024 * 1024)
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -33,4 +33,5 @@ urlpatterns = [
     path("", include("scoring.urls")),
     path("", include("review.urls")),
     path("", include("results.urls")),
+    path("", include("offline.urls")),
 ]

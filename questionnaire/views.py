@@ -110,6 +110,10 @@ def _questionnaire(request, round_code: str, iso3: str) -> Questionnaire:
     return Questionnaire(round_, country, None, refusal, on_behalf)
 
 
+# For the pages of other apps about the same questionnaire (the offline workbook, the print view).
+questionnaire_for_request = _questionnaire
+
+
 def _refused(request, message: str, *, status: int = 403, questionnaire=None):
     context = {"message": message, **(questionnaire.context if questionnaire else {})}
     return render(request, "questionnaire/refused.html", context, status=status)

@@ -173,15 +173,30 @@ def _merge(
     current: Mapping[FieldKey, object],
     meanwhile: Mapping[FieldKey, _Meanwhile],
     keep_theirs: Iterable[FieldKey],
+    overrule: Mapping[FieldKey, str] | None = None,
 ) -> tuple[dict[FieldKey, object], list[Conflict]]:
-    """The fields to write, and the conflicts: the merge rule of this module, on plain values."""
+    """The fields to write, and the conflicts: the merge rule of this module, on plain values.
+
+    ``overrule`` maps a conflicting field to the saved value the user was shown when they chose
+    their own value over it: it is written only if that is still the saved value; if someone saved
+    the field again since, it is a conflict again.
+    """
     keep_theirs = set(keep_theirs)
+    overrule = overrule or {}
     to_write, conflicts = {}, []
     for key, value in entries.items():
         if key in keep_theirs:
             continue
         mine, saved = as_text(value), as_text(current[key])
         change = meanwhile.get(key)
+        if key in overrule and change is not None and mine != saved:
+            if saved == overrule[key]:
+                to_write[key] = value
+            else:
+                conflicts.append(
+                    Conflict(key=key, theirs=saved, mine=mine, by=change.by, at=change.at)
+                )
+            continue
         base = change.base if change else saved
         if mine in (base, saved):
             continue  # untouched by the user, or already saved as the user wants it
@@ -190,6 +205,89 @@ def _merge(
             continue
         to_write[key] = value
     return to_write, conflicts
+
+
+@dataclass
+class DraftPlan:
+    """What a save would do, worked out without writing: the fields it would write, the conflicts,
+    what others changed since the base revision, and the values saved now."""
+
+    to_write: dict[FieldKey, object]
+    conflicts: list[Conflict]
+    changed_since: dict[FieldKey, _Meanwhile]
+    current: dict[FieldKey, object]
+    revision: int
+
+
+def _current_values(submission: Submission | None, items) -> tuple[dict, dict[FieldKey, object]]:
+    """The stored answer rows by item code, and every field's saved value (all blank before the
+    first save, when the submission does not exist yet)."""
+    if submission is None:
+        blank = AnswerInput()
+        current = {
+            (item.code, name): getattr(blank, name)
+            for item in items.values()
+            for name in ANSWER_FIELDS
+        }
+        return {}, {GENERAL_COMMENT: "", **current}
+    answers = _stored_answers(submission, items)
+    current = {GENERAL_COMMENT: submission.general_comment}
+    for code, row in answers.items():
+        for name in ANSWER_FIELDS:
+            current[(code, name)] = row[name]
+    return answers, current
+
+
+def _plan(
+    submission, items, *, base_revision, entries, keep_theirs, overrule
+) -> tuple[dict, DraftPlan]:
+    answers, current = _current_values(submission, items)
+    unknown = set(entries) - set(current)
+    if unknown:
+        raise ValueError(f"Fields not in this questionnaire: {sorted(unknown)}")
+    if submission is not None:
+        _check_base(submission, base_revision)
+        meanwhile = _changes_since(submission, base_revision)
+    else:
+        meanwhile = {}
+    to_write, conflicts = _merge(
+        entries,
+        current=current,
+        meanwhile=meanwhile,
+        keep_theirs=keep_theirs,
+        overrule=overrule,
+    )
+    revision = submission.revision if submission is not None else 0
+    return answers, DraftPlan(to_write, conflicts, meanwhile, current, revision)
+
+
+def preview_draft_save(
+    *,
+    round,
+    country,
+    base_revision: int,
+    entries: Mapping[FieldKey, object],
+    keep_theirs: Iterable[FieldKey] = (),
+    overrule: Mapping[FieldKey, str] | None = None,
+) -> DraftPlan:
+    """What ``save_draft`` with these arguments would write and which conflicts it would find,
+    read without a lock and without writing anything (a dry run). Whether the user may save is
+    not checked here: ``save_draft`` checks it when the save is made."""
+    submission = (
+        Submission.objects.select_related("round__version")
+        .filter(round=round, country=country)
+        .first()
+    )
+    items = {item.pk: item for item in version_items(round.version)}
+    _answers, plan = _plan(
+        submission,
+        items,
+        base_revision=base_revision,
+        entries=entries,
+        keep_theirs=keep_theirs,
+        overrule=overrule,
+    )
+    return plan
 
 
 def _lock(*, round, country, by, create: bool, on_behalf: bool = False) -> Submission:
@@ -224,14 +322,16 @@ def save_draft(
     base_revision: int,
     entries: Mapping[FieldKey, object],
     keep_theirs: Iterable[FieldKey] = (),
+    overrule: Mapping[FieldKey, str] | None = None,
     on_behalf: bool = False,
 ) -> SaveOutcome:
     """Merges the entered fields into the country's submission (created if this is the first save).
 
     ``entries`` maps (item code, field) or ``GENERAL_COMMENT`` to the cleaned value the user's form
     held; fields absent from it are not touched. ``keep_theirs`` are fields whose conflict the user
-    settled by keeping the saved value. Refused (``NotEditable``, nothing saved) when the user may not
-    change the submission. A save that changes nothing leaves the revision as it is.
+    settled by keeping the saved value; ``overrule`` those they settled by keeping their own value
+    over the saved value they were shown (see ``_merge``). Refused (``NotEditable``, nothing saved)
+    when the user may not change the submission. A save that changes nothing leaves the revision as it is.
     ``on_behalf``: an analyst enters answers the country sent on paper or by e-mail.
     """
     with transaction.atomic():
@@ -239,24 +339,18 @@ def save_draft(
         reason = edit_refusal_reason(by, submission, on_behalf=on_behalf)
         if reason:
             raise NotEditable(reason)
-        _check_base(submission, base_revision)
         items = {item.pk: item for item in version_items(submission.round.version)}
-        answers = _stored_answers(submission, items)
-        current: dict[FieldKey, object] = {GENERAL_COMMENT: submission.general_comment}
-        for code, row in answers.items():
-            for name in ANSWER_FIELDS:
-                current[(code, name)] = row[name]
-        unknown = set(entries) - set(current)
-        if unknown:
-            raise ValueError(f"Fields not in this questionnaire: {sorted(unknown)}")
-        to_write, conflicts = _merge(
-            entries,
-            current=current,
-            meanwhile=_changes_since(submission, base_revision),
+        answers, plan = _plan(
+            submission,
+            items,
+            base_revision=base_revision,
+            entries=entries,
             keep_theirs=keep_theirs,
+            overrule=overrule,
         )
+        to_write, conflicts = plan.to_write, plan.conflicts
         if to_write:
-            _write(submission, answers, to_write, current=current, by=by, now=timezone.now())
+            _write(submission, answers, to_write, current=plan.current, by=by, now=timezone.now())
     return SaveOutcome(submission=submission, changed=sorted(to_write), conflicts=conflicts)
 
 

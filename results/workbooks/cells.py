@@ -7,21 +7,20 @@ store such text as a formula (data type ``f``). Every text a person typed goes t
 shows it as typed and keeps it text even when someone edits the cell.
 """
 
-import re
 from fractions import Fraction
 
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.cell_style import StyleArray
 
+from kernel.spreadsheet_text import (  # noqa: F401 (shared with the report builders)
+    FORMULA_TRIGGERS,
+    MAX_CELL_TEXT,
+    clean_text,
+    is_formula_like,
+)
 from results.colours import CATEGORY_COLOURS as WEB_COLOURS
 from results.colours import CATEGORY_TEXT_COLOURS as WEB_TEXT_COLOURS
-
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-# Characters XML 1.0 forbids (openpyxl refuses them): they cannot reach a workbook.
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-# Excel's limit on a cell's text.
-MAX_CELL_TEXT = 32_767
 
 # The colours of the four categories, the same everywhere a category is coloured (web pages, the
 # Excel chart and the cells): a colour-blind-safe diverging scale (ColorBrewer RdYlBu), with the
@@ -43,19 +42,6 @@ COUNT_FORMAT = "0"
 DATE_FORMAT = "yyyy-mm-dd hh:mm"
 HEADER_FONT = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
-
-
-def clean_text(value: object) -> str:
-    """The text as a workbook may hold it: no character XML forbids, within Excel's length."""
-    text = value if type(value) is str else str(value)
-    # Searching first: almost no text holds such a character, and a search copies nothing.
-    if _ILLEGAL.search(text):
-        text = _ILLEGAL.sub("", text)
-    return text if len(text) <= MAX_CELL_TEXT else text[:MAX_CELL_TEXT]
-
-
-def is_formula_like(text: str) -> bool:
-    return text.startswith(FORMULA_TRIGGERS)
 
 
 def text_cell(sheet, value: object):
