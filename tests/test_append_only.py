@@ -9,6 +9,7 @@ from django.apps import apps
 from django.db import connection, transaction
 
 from kernel.append_only import AppendOnlyError, AppendOnlyModel
+from offline.models import WorkbookUpload
 from questionnaire.models import Submission
 from review.models import Reminder
 from review.services import queries as query_services
@@ -75,6 +76,21 @@ FACTORIES = {
     ),
     "scoring.Release": lambda s: freeze_release(round=s.round, by=None, reason="a test"),
     "scoring.ReleaseResult": lambda s: released_result_of(s),
+    "offline.WorkbookUpload": lambda s: WorkbookUpload.objects.create(
+        submission=s,
+        uploaded_by=FocalPointFactory(countries=[s.country]),
+        file_name="filled.xlsx",
+        file_sha256="0" * 64,
+        file_size=12_000,
+        language="en",
+        workbook_revision=0,
+        saved_revision=1,
+        changed_fields=2,
+        kept_theirs=0,
+        kept_mine=0,
+        invalid_cells=0,
+        conflicts_left=0,
+    ),
 }
 
 
