@@ -35,7 +35,7 @@ def test_each_item_has_a_row_with_the_official_english_beside_the_translation(
     sheet = workbook[meta.sheet]
     assert meta.language == "fr" and len(meta.items) == 30
     headers = [cell.value for cell in sheet[3]]
-    assert "Question (official English)" not in headers
+    assert "Question (anglais, version officielle)" in headers
     row = [cell.value for cell in sheet[meta.first_row]]
     assert row[0] == "1a"
     assert any(
