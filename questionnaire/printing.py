@@ -18,9 +18,9 @@ for; without it (or without the system's Pango library) it raises ``PdfUnavailab
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -367,7 +367,9 @@ def pdf_document(html: str):
     read before the PDF is written), styled by the print stylesheet read from disk."""
     weasyprint = _weasyprint()
     fetcher = _offline_fetcher(weasyprint)
-    stylesheet = weasyprint.CSS(filename=str(Path(finders.find(STYLESHEET))), url_fetcher=fetcher)
+    # From the app's folder; where only the collected files are deployed, from STATIC_ROOT.
+    path = finders.find(STYLESHEET) or staticfiles_storage.path(STYLESHEET)
+    stylesheet = weasyprint.CSS(filename=str(path), url_fetcher=fetcher)
     return weasyprint.HTML(string=html, url_fetcher=fetcher, media_type="print").render(
         stylesheets=[stylesheet]
     )
