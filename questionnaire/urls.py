@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_print
 
 app_name = "questionnaire"
 
@@ -16,5 +16,11 @@ urlpatterns = [
         f"{QUESTIONNAIRE}items/<str:item_code>/history/",
         views.item_history,
         name="item_history",
+    ),
+    path(f"{QUESTIONNAIRE}print/", views_print.print_view, name="print"),
+    path(
+        f"{QUESTIONNAIRE}print/version/<int:number>.pdf",
+        views_print.print_pdf,
+        name="print_pdf",
     ),
 ]
