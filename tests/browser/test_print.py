@@ -10,6 +10,7 @@ from tests.browser.test_accessibility import expect_accessible
 from tests.browser.test_login import PASSWORD, log_in
 from tests.factories import CountryFactory, FocalPointFactory, RoundFactory
 from tests.questionnaire.factories import SubmissionFactory, save_as
+from tests.test_print_view import needs_weasyprint
 from tests.workflow import submit
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -59,6 +60,7 @@ def test_the_print_view_of_a_version_prints_to_an_a4_pdf_without_its_buttons(
     assert re.search(rb"/MediaBox\s*\[\s*0 0 595(\.\d+)? 84[12](\.\d+)?\s*\]", pdf)
 
 
+@needs_weasyprint
 def test_the_pdf_link_downloads_the_servers_pdf(page: Page, live_server, submitted_version):
     log_in(page, live_server, "fp", PASSWORD)
     page.goto(f"{live_server.url}{submitted_version}?version=1")
