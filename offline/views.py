@@ -84,6 +84,16 @@ def upload_workbook(request, round_code: str, iso3: str):
     if request.method != "POST":
         form = WorkbookUploadForm(on_behalf=questionnaire.on_behalf)
         return render(request, "offline/upload.html", _page_context(questionnaire, form=form))
+    if _body_too_large(request):
+        # Refused before the body is read, so a huge upload costs neither memory nor disk.
+        form = WorkbookUploadForm(on_behalf=questionnaire.on_behalf)
+        problem = _too_large()
+        return render(
+            request,
+            "offline/upload.html",
+            _page_context(questionnaire, form=form, problem=problem),
+            status=413,
+        )
     form = WorkbookUploadForm(request.POST, request.FILES, on_behalf=questionnaire.on_behalf)
     problem = None
     if form.is_valid():
@@ -98,14 +108,29 @@ def upload_workbook(request, round_code: str, iso3: str):
     )
 
 
+# Room in a request's body for the form's other fields around the file.
+FORM_OVERHEAD_BYTES = 64 * 1024
+
+
+def _body_too_large(request) -> bool:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    return length > max_upload_bytes() + FORM_OVERHEAD_BYTES
+
+
+def _too_large() -> str:
+    return _("The file is larger than %(limit)s MB; nothing was saved.") % {
+        "limit": f"{max_upload_bytes() / 1024 / 1024:g}"
+    }
+
+
 def _read_upload(request, questionnaire, form):
     """A redirect to the dry run, or why the file was refused."""
     uploaded = form.cleaned_data["workbook"]
-    limit = max_upload_bytes()
-    if uploaded.size > limit:
-        return _("The file is larger than %(limit)s MB; nothing was saved.") % {
-            "limit": f"{limit / 1024 / 1024:g}"
-        }
+    if uploaded.size > max_upload_bytes():
+        return _too_large()
     content = uploaded.read()
     try:
         filled = open_filled_workbook(content)

@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from questionnaire.forms import clean_value
 from questionnaire.services.answers import GENERAL_COMMENT, FieldKey
@@ -255,7 +257,6 @@ def _changed_structure(detail: str) -> WorkbookRefused:
 
 
 def _coordinates(reference: str) -> tuple[int, int]:
-    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
     letters, row = coordinate_from_string(reference)
     return column_index_from_string(letters), row
@@ -337,8 +338,6 @@ def _option_code(typed: str, options: dict[str, str]) -> str:
 
 def accepted_answers(items, *, language: str) -> dict[str, dict[str, str]]:
     """For ``read_answers``: each item's accepted spellings of its answers in ``language``."""
-    from django.utils import translation
-
     accepted: dict[str, dict[str, str]] = {}
     for item in items:
         spellings = {}

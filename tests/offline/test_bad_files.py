@@ -190,3 +190,11 @@ def test_an_upload_without_a_file_says_so(client, focal_point, open_round):
     response = client.post(urls("round-open", "KEN")["upload"], {})
     assert response.status_code == 400
     assert "Choose the filled workbook to upload." in text(response)
+
+
+def test_a_huge_upload_is_refused_before_its_body_is_read(client, filled, settings):
+    settings.OFFLINE_WORKBOOK_MAX_BYTES = 100
+    response = upload(client, filled + b"\0" * 70_000)
+    assert response.status_code == 413
+    assert "The file is larger than" in text(response)
+    assert not WorkbookUpload.objects.exists()
