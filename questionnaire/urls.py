@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_evidence
 
 app_name = "questionnaire"
 
@@ -16,5 +16,16 @@ urlpatterns = [
         f"{QUESTIONNAIRE}items/<str:item_code>/history/",
         views.item_history,
         name="item_history",
+    ),
+    path(f"{QUESTIONNAIRE}files/", views_evidence.attach_files, name="attach_evidence_files"),
+    path(
+        f"{QUESTIONNAIRE}files/<uuid:key>/",
+        views_evidence.download_file,
+        name="evidence_file",
+    ),
+    path(
+        f"{QUESTIONNAIRE}files/<uuid:key>/remove/",
+        views_evidence.remove_file,
+        name="remove_evidence_file",
     ),
 ]
