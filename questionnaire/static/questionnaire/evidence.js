@@ -63,6 +63,7 @@
     var attach = pending[0].closest(".evidence-files").querySelector("button[data-attach]");
     if (!attach) return;
     event.preventDefault();
-    form.requestSubmit(attach);
+    // Not from inside this event: a form ignores a new submission while it fires one.
+    window.setTimeout(function () { form.requestSubmit(attach); }, 0);
   });
 })();
