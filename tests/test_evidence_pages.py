@@ -19,6 +19,7 @@ from review.services.submissions import submission_return
 from tests import workflow
 from tests.evidence_samples import attach, exe_bytes, pdf_bytes, png_bytes, upload
 from tests.factories import (
+    AdministratorFactory,
     AnalystFactory,
     CountryFactory,
     FocalPointFactory,
@@ -434,3 +435,21 @@ def test_an_s3_bucket_in_the_environment_selects_django_storages_or_says_what_to
     else:
         assert "storages.backends.s3.S3Storage" in result.stdout
         assert "policyindex-evidence" in result.stdout
+
+
+# --- The admin ---------------------------------------------------------------------------------
+
+
+def test_the_admin_shows_attachments_read_only_with_the_checked_download_address(
+    client, focal_point, draft
+):
+    evidence_file = attach(draft, focal_point, name="Aliens Act.pdf")
+    client.force_login(AdministratorFactory())
+    listing = client.get(reverse("admin:questionnaire_evidencefile_changelist"))
+    assert "Aliens Act.pdf" in listing.content.decode()
+    change = client.get(
+        reverse("admin:questionnaire_evidencefile_change", args=[evidence_file.pk])
+    ).content.decode()
+    assert f'<a href="{file_url(evidence_file)}">Aliens Act.pdf</a>' in change
+    assert evidence_file.file.name not in change  # never the storage's own address
+    assert 'type="file"' not in change
