@@ -119,6 +119,17 @@ def odt_bytes(*, mimetype: str = "application/vnd.oasis.opendocument.text", extr
     return out.getvalue()
 
 
+def doc_bytes(*, macros: bool = False) -> bytes:
+    """The start of a Word 97-2003 file (a compound file whose first sector holds the Word
+    document's header); with ``macros``, a directory naming a VBA project."""
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1".ljust(512, b"\x00")
+    word = b"\xec\xa5\xc1\x00".ljust(512, b"\x00")
+    directory = "Root Entry".encode("utf-16-le").ljust(128, b"\x00")
+    if macros:
+        directory += "_VBA_PROJECT".encode("utf-16-le").ljust(128, b"\x00")
+    return header + word + directory.ljust(512, b"\x00")
+
+
 def exe_bytes() -> bytes:
     return b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200 + b"PE\x00\x00"
 

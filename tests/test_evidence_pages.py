@@ -17,7 +17,7 @@ from django.urls import reverse
 from questionnaire.models import EvidenceFile
 from review.services.submissions import submission_return
 from tests import workflow
-from tests.evidence_samples import attach, exe_bytes, pdf_bytes, png_bytes, upload
+from tests.evidence_samples import attach, docx_bytes, exe_bytes, pdf_bytes, png_bytes, upload
 from tests.factories import (
     AdministratorFactory,
     AnalystFactory,
@@ -101,6 +101,21 @@ def test_attaching_saves_what_was_typed_with_the_file(client, focal_point, draft
     assert "Draft saved." in html
     assert f'<a href="{file_url(evidence_file)}">Aliens Act.pdf</a>' in html
     assert f'formaction="{file_url(evidence_file, "remove_evidence_file")}"' in html
+
+
+def test_a_file_larger_than_what_is_kept_in_memory_is_checked_and_stored_whole(
+    client, focal_point, draft, media, settings
+):
+    # Uploads over FILE_UPLOAD_MAX_MEMORY_SIZE are streamed to a temporary file first.
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024
+    content = docx_bytes(extra={"word/media/scan.bin": os.urandom(64 * 1024).hex()})
+    client.force_login(focal_point)
+    data = form_data(draft, attach="1a")
+    data["1a-evidence_file"] = upload("Aliens Act.docx", content)
+    assert client.post(urls(draft)["attach"], data).status_code == 302
+    evidence_file = EvidenceFile.objects.get()
+    assert evidence_file.size == len(content)
+    assert Path(media, evidence_file.file.name).read_bytes() == content
 
 
 def test_a_file_chosen_at_another_item_is_attached_too(client, focal_point, draft):

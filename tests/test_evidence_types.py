@@ -3,6 +3,7 @@
 import pytest
 
 from questionnaire.evidence_types import (
+    DOC,
     DOCX,
     ODT,
     PDF,
@@ -13,6 +14,7 @@ from questionnaire.evidence_types import (
 )
 from tests.evidence_samples import (
     WORD_MACRO_MAIN,
+    doc_bytes,
     docx_bytes,
     exe_bytes,
     html_bytes,
@@ -33,6 +35,7 @@ from tests.evidence_samples import (
         ("scan.jpeg", jpeg_bytes(), "image/jpeg"),
         ("strategy.docx", docx_bytes(), DOCX),
         ("strategy.odt", odt_bytes(), ODT),
+        ("old decree.doc", doc_bytes(), DOC),
         # The name does not decide: a PDF called .docx is a PDF.
         ("wrongly named.docx", pdf_bytes(), PDF),
     ],
@@ -71,6 +74,11 @@ def test_a_word_document_with_macros_is_refused_even_named_docx():
     hidden_project = docx_bytes(extra={"word/vbaProject.bin": "VBA"})
     with pytest.raises(FileRefused, match="contains macros"):
         check_upload(upload("law.docx", hidden_project))
+
+
+def test_a_word_97_2003_document_with_macros_is_refused():
+    with pytest.raises(FileRefused, match="contains macros"):
+        check_upload(upload("law.doc", doc_bytes(macros=True)))
 
 
 def test_an_opendocument_text_with_basic_macros_is_refused():

@@ -74,7 +74,7 @@ class EvidenceFile(AppendOnlyModel):
     )
 
     class Meta:
-        ordering = ["submission", "item__order", "uploaded_at", "pk"]
+        ordering = ["submission", "uploaded_at", "pk"]
         indexes = [
             models.Index(fields=["submission", "item"], name="evidencefile_sub_item"),
         ]
