@@ -314,3 +314,16 @@ def test_the_database_refuses_to_rewrite_an_attachment(draft, focal_point):
             cursor.execute(sql)
     evidence_file.refresh_from_db()
     assert evidence_file.original_name == "law.pdf"
+
+
+def test_someone_who_may_not_answer_starts_nothing_by_attaching(open_round, kenya, media):
+    with pytest.raises(EvidenceRefused, match="You cannot answer this questionnaire"):
+        attach_evidence_file(
+            round=open_round,
+            country=kenya,
+            item_code="1a",
+            uploaded_file=upload("law.pdf", pdf_bytes()),
+            by=AnalystFactory(),
+        )
+    assert not Submission.objects.exists()
+    assert stored_files(media) == []

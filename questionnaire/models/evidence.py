@@ -82,7 +82,7 @@ class EvidenceFile(AppendOnlyModel):
         verbose_name_plural = _("evidence files")
 
     def __str__(self) -> str:
-        return f"{self.submission_id} {self.item_id}: {self.original_name}"
+        return self.original_name
 
     @property
     def frozen(self) -> dict:
@@ -125,4 +125,4 @@ class EvidenceFileRemoval(AppendOnlyModel):
         verbose_name_plural = _("evidence file removals")
 
     def __str__(self) -> str:
-        return f"{self.evidence_file}: removed"
+        return f"{self.evidence_file} ({self.removed_at:%Y-%m-%d})"

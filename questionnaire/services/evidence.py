@@ -34,7 +34,7 @@ from questionnaire.models import (
 )
 from questionnaire.models.evidence import evidence_path
 
-from .answers import SaveRefused, _lock
+from .answers import NotEditable, SaveRefused, _lock
 
 logger = logging.getLogger(__name__)
 
@@ -215,7 +215,12 @@ def attach_evidence_file(
     stored_name = None
     try:
         with transaction.atomic():
-            locked = _lock(round=round, country=country, by=by, create=True, on_behalf=on_behalf)
+            try:
+                locked = _lock(
+                    round=round, country=country, by=by, create=True, on_behalf=on_behalf
+                )
+            except NotEditable as refusal:
+                raise EvidenceRefused(refusal.message) from refusal
             reason = edit_refusal_reason(by, locked, on_behalf=on_behalf)
             if reason:
                 raise EvidenceRefused(reason)
