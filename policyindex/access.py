@@ -158,6 +158,13 @@ def visible_submission(user, queryset, **lookup) -> Submission | None:
     return submission
 
 
+def can_see_evidence_file(user, evidence_file) -> bool:
+    """An attached file is shown to whoever may see its submission (the country's focal points, the
+    analysts with the country in scope, administrators), whatever state the submission is in;
+    everyone else is answered 404. ``evidence_file.submission.country`` should be already read."""
+    return may_see_country(user, evidence_file.submission.country)
+
+
 def can_review(user) -> bool:
     """Analysts and administrators review submissions (of the countries they can see)."""
     return user.is_authenticated and user.is_active and (user.is_analyst or user.is_administrator)

@@ -163,11 +163,18 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Evidence files: the largest accepted (a request carries the file and the questionnaire's
+# fields, so the request limit below grows with it), and how many one item may have.
+EVIDENCE_FILE_MAX_BYTES = env.int("EVIDENCE_FILE_MAX_BYTES", default=8 * 1024 * 1024)
+EVIDENCE_FILES_PER_ITEM = env.int("EVIDENCE_FILES_PER_ITEM", default=10)
+
 # Uploads: a request body over MAX_UPLOAD_BYTES is refused (413) before it is read
 # (policyindex.middleware.uploads). Form fields without files may total 5 MiB (the questionnaire
 # posts about 200 fields with free-text evidence); files over 2.5 MiB are streamed to a temporary
 # file rather than held in memory.
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+# An evidence file of the largest size accepted, with the form it is posted with, always fits.
+MAX_UPLOAD_BYTES = max(MAX_UPLOAD_BYTES, EVIDENCE_FILE_MAX_BYTES + 2 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
@@ -188,6 +195,11 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # The largest offline questionnaire workbook an upload takes (a filled one is well under 1 MB).
 OFFLINE_WORKBOOK_MAX_BYTES = env.int("OFFLINE_WORKBOOK_MAX_BYTES", default=5 * 1024 * 1024)
 
+# Evidence files (questionnaire.models.EvidenceFile) go through Django's default storage: this
+# folder by default. They are never served from it by a URL of their own, only by the view that
+# checks who may see the submission (so MEDIA_URL is not routed).
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -196,6 +208,33 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# In production, any S3-compatible store through django-storages (`pip install
+# "django-storages[s3]"`, not in requirements.txt): set AWS_STORAGE_BUCKET_NAME, and where needed
+# AWS_S3_ENDPOINT_URL (another provider than AWS), AWS_S3_REGION_NAME and AWS_LOCATION (a folder
+# in the bucket). Credentials come from boto3's usual sources (AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY, or the machine's role). The files stay private: no public ACL, and
+# downloads go through the app.
+S3_BUCKET = env("AWS_STORAGE_BUCKET_NAME", default="") or env("S3_BUCKET", default="")
+if S3_BUCKET:
+    import importlib.util
+
+    if importlib.util.find_spec("storages") is None or importlib.util.find_spec("boto3") is None:
+        sys.exit(
+            "policyindex: AWS_STORAGE_BUCKET_NAME is set, so install django-storages with S3 "
+            'support (pip install "django-storages[s3]").'
+        )
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env("AWS_S3_REGION_NAME", default="") or None,
+            "location": env("AWS_LOCATION", default=""),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 
 # Static files come from the app folders too, so the app (and its tests) work before collectstatic;
 # in production `collectstatic` adds the compressed, hashed copies whitenoise prefers.

@@ -12,6 +12,8 @@ from .models import (
     Answer,
     AnswerChange,
     Domain,
+    EvidenceFile,
+    EvidenceFileRemoval,
     Item,
     QuestionnaireVersion,
     ResponseOption,
@@ -293,3 +295,57 @@ class SubmissionVersionAdmin(ReadOnlyModelAdmin):
     list_filter = ("submission__round", "entered_on_behalf")
     search_fields = ("submission__country__name", "content_hash")
     list_select_related = ("submission__country", "submission__round", "submitted_by")
+
+
+@admin.register(EvidenceFile)
+class EvidenceFileAdmin(ReadOnlyModelAdmin):
+    """Files attached to the items' evidence: never changed. The bytes are offered through the
+    questionnaire's download address (which checks who may see them), never the storage's own."""
+
+    list_display = (
+        "original_name",
+        "submission",
+        "item",
+        "content_type",
+        "size",
+        "uploaded_by",
+        "uploaded_at",
+        "entered_on_behalf",
+        "removed",
+    )
+    list_filter = ("submission__round", "content_type", "entered_on_behalf")
+    search_fields = ("original_name", "sha256", "submission__country__name", "item__code")
+    list_select_related = (
+        "submission__country",
+        "submission__round",
+        "item__version",
+        "uploaded_by",
+        "removal",
+    )
+    exclude = ("file",)
+    readonly_fields = ("download",)
+
+    @admin.display(boolean=True, description=_("removed"))
+    def removed(self, obj) -> bool:
+        return hasattr(obj, "removal")
+
+    @admin.display(description=_("file"))
+    def download(self, obj):
+        url = reverse(
+            "questionnaire:evidence_file",
+            kwargs={
+                "round_code": obj.submission.round.code,
+                "iso3": obj.submission.country.iso3,
+                "key": obj.key,
+            },
+        )
+        return format_html('<a href="{}">{}</a>', url, obj.original_name)
+
+
+@admin.register(EvidenceFileRemoval)
+class EvidenceFileRemovalAdmin(ReadOnlyModelAdmin):
+    """Who removed an attachment from a draft, when and why: never changed."""
+
+    list_display = ("evidence_file", "removed_by", "removed_at", "entered_on_behalf", "note")
+    search_fields = ("evidence_file__original_name", "note")
+    list_select_related = ("evidence_file", "removed_by")

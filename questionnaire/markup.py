@@ -12,6 +12,8 @@ from html import escape
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from . import evidence_markup
+
 
 def attributes(values: dict) -> str:
     """` name="value"` pairs, escaped; None leaves an attribute out, True writes it bare."""
@@ -113,7 +115,8 @@ def item_card(item, words: dict) -> SafeString:
         f'<div class="row"><div class="col-lg-5"><fieldset class="mb-3"{described}>'
         f'<legend class="item-legend">{item.code}. {escape(item.text)}</legend>'
         f"{radio_choices(item)}{option_error}</fieldset>{_conflict(item.option_conflict)}</div>"
-        f'<div class="col-lg-7"><div class="row g-2">{field_blocks(item.evidence)}</div></div></div>'
+        f'<div class="col-lg-7"><div class="row g-2">{field_blocks(item.evidence)}'
+        f"{evidence_markup.evidence_files_block(item)}</div></div></div>"
         f'<div class="small text-body-secondary d-flex flex-wrap gap-3 align-items-center">'
         f'{_previous(item, words)}<a href="{escape(item.history_url)}">{escape(item.history_text)}</a>'
         f"</div></div></div>"

@@ -14,12 +14,14 @@ from django.urls import reverse
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from .evidence_markup import AttachmentUrls, AttachmentView, file_input_name
 from .forms import EARLIEST_POLICY_YEAR, LABELS, LIMITS, input_name, latest_policy_year
 from .instrument_cache import label_among_options, version_items, version_texts
 from .markup import attributes, field_block, item_card, text_control
 from .models import Answer, Submission
 from .selectors import previous_validated_submission
 from .services.answers import ANSWER_FIELDS, GENERAL_COMMENT, Conflict, FieldKey, as_text
+from .services.evidence import current_files
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,11 @@ class ItemView:
     history_text: str = ""
     group_label: str = ""
     words: dict = field(default_factory=dict)  # words repeated at every item (_page_texts)
+    # The files attached to the item's evidence, why the last one chosen was refused, and where
+    # the form's "Attach" button sends it.
+    attachments: list[AttachmentView] = field(default_factory=list)
+    file_error: str = ""
+    attach_url: str = ""
 
     @property
     def anchor(self) -> str:
@@ -151,7 +158,7 @@ class ItemView:
 
     @property
     def has_errors(self) -> bool:
-        return bool(self.option_error or any(f.error for f in self.evidence))
+        return bool(self.option_error or self.file_error or any(f.error for f in self.evidence))
 
     @property
     def has_evidence(self) -> bool:
@@ -320,8 +327,11 @@ def questionnaire_page(
     errors: dict[FieldKey, str] | None = None,
     conflicts: list[Conflict] = (),
     prefill: bool = False,
+    file_errors: dict[str, str] | None = None,
 ) -> QuestionnairePage:
-    """The page: saved values, overlaid with what the user typed where it was not saved."""
+    """The page: saved values, overlaid with what the user typed where it was not saved.
+
+    ``file_errors``: item code to why the file chosen for it was not attached."""
     items = version_items(round.version)
     values, counts = saved_values(submission, items)
     previous = previous_validated_submission(round=round, country=country)
@@ -343,6 +353,9 @@ def questionnaire_page(
         for c in conflicts
     }
     history_base = _history_url(round, country, "ITEM")
+    files = current_files(submission)
+    file_urls = AttachmentUrls(round, country)
+    file_errors = file_errors or {}
     domains: dict[int, DomainView] = {}
     problems: list[Problem] = []
     texts = version_texts(round.version)
@@ -359,6 +372,9 @@ def questionnaire_page(
             history_url=history_base.replace("/ITEM/", f"/{item.code}/"),
             prefilled=item.code in prefilled,
             words=words,
+            attachments=file_urls.views(files.get(item.pk, [])),
+            file_error=file_errors.get(item.code, ""),
+            attach_url=file_urls.attach,
         )
         problems.extend(_problems_of(view, errors))
         domain = item.domain
@@ -469,4 +485,10 @@ def _problems_of(view: ItemView, errors) -> list[Problem]:
     for f in view.evidence:
         if f.error:
             found.append(Problem(f.id, view.name, f.label, f.error))
+    if view.file_error:
+        found.append(
+            Problem(
+                f"id_{file_input_name(view.code)}", view.name, _("Attached file"), view.file_error
+            )
+        )
     return found

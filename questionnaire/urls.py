@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_print
+from . import views, views_evidence, views_print
 
 app_name = "questionnaire"
 
@@ -22,5 +22,16 @@ urlpatterns = [
         f"{QUESTIONNAIRE}print/version/<int:number>.pdf",
         views_print.print_pdf,
         name="print_pdf",
+    ),
+    path(f"{QUESTIONNAIRE}files/", views_evidence.attach_files, name="attach_evidence_files"),
+    path(
+        f"{QUESTIONNAIRE}files/<uuid:key>/",
+        views_evidence.download_file,
+        name="evidence_file",
+    ),
+    path(
+        f"{QUESTIONNAIRE}files/<uuid:key>/remove/",
+        views_evidence.remove_file,
+        name="remove_evidence_file",
     ),
 ]

@@ -24,6 +24,7 @@ from geography.models import Country
 from kernel.prepared import Prepared
 from kernel.translation import current_language
 from policyindex import access
+from questionnaire.evidence_markup import version_attachment_views
 from questionnaire.forms import LABELS
 from questionnaire.instrument_cache import label_among_options, version_items, version_texts
 from questionnaire.models import QuestionnaireVersion, Round, Submission, SubmissionVersion
@@ -33,6 +34,7 @@ from questionnaire.selectors import (
     with_previous_marker,
 )
 from questionnaire.services.answers import ANSWER_FIELDS, EVIDENCE_FIELDS
+from questionnaire.services.evidence import version_attachments
 from review import checks, transitions
 from review.models import Query, QueryMessage, RoundEvent
 from review.services.queries import REVIEWABLE
@@ -83,6 +85,8 @@ class ItemReview:
     previous_evidence: str = ""
     previous_differs: bool = False
     flags: list[FlagView] = field(default_factory=list)
+    # The files attached to the item's evidence in this version (AttachmentView).
+    files: list = field(default_factory=list)
 
     @property
     def anchor(self) -> str:
@@ -578,6 +582,7 @@ def fill_items(page: ReviewPage) -> ReviewPage:
     label = _labeller(items)
     answers = shown.answers
     before = previous_version.answers if previous_version else None
+    before_content = previous_version.content if previous_version else {}
     if page.previous_round_marker is not None:
         page.previous_round = (
             Submission.objects.select_related("round__version")
@@ -601,6 +606,9 @@ def fill_items(page: ReviewPage) -> ReviewPage:
         flags_by_item.setdefault(flag.item_code, []).append(view)
 
     field_labels = {name: str(LABELS[name]) for name in ANSWER_FIELDS}
+    attachments = version_attachments(shown.content)
+    files = version_attachment_views(round, page.country, attachments)
+    attachments_before = version_attachments(before_content) if before is not None else {}
     domains: dict[int, DomainReview] = {}
     for item in items:
         answer = answers.get(item.code, {})
@@ -618,6 +626,7 @@ def fill_items(page: ReviewPage) -> ReviewPage:
             else "",
             evidence=evidence,
             flags=flags_by_item.get(item.code, []),
+            files=files.get(item.code, []),
         )
         if before is not None:
             old = before.get(item.code, {})
@@ -630,6 +639,15 @@ def fill_items(page: ReviewPage) -> ReviewPage:
                             _shown(name, answer.get(name), item.code, label),
                         )
                     )
+            now, then = attachments.get(item.code, []), attachments_before.get(item.code, [])
+            if [f["id"] for f in now] != [f["id"] for f in then]:
+                view.changes.append(
+                    Change(
+                        _("Attached files"),
+                        ", ".join(f["name"] for f in then),
+                        ", ".join(f["name"] for f in now),
+                    )
+                )
         row = previous_rows.get(item.code)
         if row is not None:
             view.previous_label = row["label"]

@@ -113,6 +113,16 @@ def flushes_between_tests_pass_the_truncate_trigger():
     DatabaseOperations.execute_sql_flush = original
 
 
+@pytest.fixture(scope="session", autouse=True)
+def media_outside_the_project(tmp_path_factory):
+    """Files stored by a test (evidence files) go to a temporary folder, never to the project's
+    media folder."""
+    from django.conf import settings
+
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    yield
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Tests create many users: a fast hasher keeps each one from costing most of a second.

@@ -11,12 +11,14 @@ from django.db import connection, transaction
 from kernel.append_only import AppendOnlyError, AppendOnlyModel
 from offline.models import WorkbookUpload
 from questionnaire.models import Submission
+from questionnaire.services.evidence import remove_evidence_file
 from review.models import Reminder
 from review.services import queries as query_services
 from review.services import rounds as round_services
 from scoring.services.releases import freeze_release
 from tests import workflow
 from tests.accounts.factories import UserChangeFactory
+from tests.evidence_samples import attach
 from tests.factories import (
     AnalystFactory,
     FocalPointFactory,
@@ -46,6 +48,8 @@ FACTORIES = {
     "accounts.UserChange": lambda s: UserChangeFactory(),
     "questionnaire.SubmissionEvent": lambda s: SubmissionEventFactory(submission=s),
     "questionnaire.AnswerChange": lambda s: AnswerChangeFactory(submission=s),
+    "questionnaire.EvidenceFile": lambda s: attach(s, FocalPointFactory(countries=[s.country])),
+    "questionnaire.EvidenceFileRemoval": lambda s: removed_attachment_of(s),
     "scoring.ScoreRecord": lambda s: ScoreRecordFactory(
         submission=s, round=s.round, country=s.country
     ),
@@ -99,6 +103,11 @@ def query_on(submission):
     return query_services.query_raise(
         submission=submission, by=AnalystFactory(), text="Which law is this?"
     )
+
+
+def removed_attachment_of(submission):
+    focal_point = FocalPointFactory(countries=[submission.country])
+    return remove_evidence_file(evidence_file=attach(submission, focal_point), by=focal_point)
 
 
 def released_result_of(submission):

@@ -1,3 +1,4 @@
+from .evidence import EvidenceFile, EvidenceFileRemoval
 from .history import AnswerChange
 from .instrument import (
     Domain,
@@ -15,6 +16,8 @@ __all__ = [
     "Answer",
     "AnswerChange",
     "Domain",
+    "EvidenceFile",
+    "EvidenceFileRemoval",
     "Item",
     "QuestionnaireVersion",
     "ResponseOption",

@@ -25,6 +25,8 @@ class AnswerChange(AppendOnlyModel):
         CITATION = "citation", _("citation")
         COMMENT = "comment", _("comment")
         GENERAL_COMMENT = "general_comment", _("general comment")
+        # A file attached to the item's evidence (new value: its name) or removed (old value).
+        ATTACHMENT = "attachment", _("attached file")
 
     submission = models.ForeignKey(
         Submission, on_delete=models.PROTECT, related_name="changes", verbose_name=_("submission")

@@ -37,7 +37,8 @@ class SubmissionVersion(AppendOnlyModel):
     # The submission's revision that was frozen.
     revision = models.PositiveIntegerField(_("revision"))
     # {"answers": {item code: {option_code, policy_name, policy_year, link, citation, comment}},
-    #  "general_comment": "..."}
+    #  "general_comment": "...",
+    #  "attachments": {item code: [{id, name, sha256, size, content_type}]}}  (only with files)
     content = models.JSONField(_("answers and evidence"))
     content_hash = models.CharField(_("SHA-256 of the content"), max_length=64)
     # Empty for a historical return loaded by the system.

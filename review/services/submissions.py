@@ -24,6 +24,7 @@ from questionnaire.services.answers import (
     IncompleteSubmission,
     unanswered_items,
 )
+from questionnaire.services.evidence import frozen_attachments
 from review import notifications
 from review.models import Query
 from review.services.checks import allowed_transition, required_reason
@@ -85,7 +86,12 @@ def _frozen_content(locked: Submission) -> dict:
     answers = {}
     for answer in locked.answers.select_related("item").order_by("item__order"):
         answers[answer.item.code] = {name: getattr(answer, name) for name in ANSWER_FIELDS}
-    return {"answers": answers, "general_comment": locked.general_comment}
+    content = {"answers": answers, "general_comment": locked.general_comment}
+    # The files attached to the items' evidence, by item code (a version without any has no key).
+    attachments = frozen_attachments(locked)
+    if attachments:
+        content["attachments"] = attachments
+    return content
 
 
 def _entered_by_others(locked: Submission, *, since_revision: int) -> list[int]:

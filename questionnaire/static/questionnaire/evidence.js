@@ -1,0 +1,69 @@
+/* Evidence files on the questionnaire's form. A file over the size limit is refused as soon as it
+   is chosen (the server checks size and type again), and a file chosen, then "Save draft" pressed,
+   is attached with that save instead of being left behind. No dependency; the page works without
+   it: the "Attach" buttons send the form themselves. */
+(function () {
+  "use strict";
+  var form = document.getElementById("questionnaire");
+  if (!form) return;
+  var inputs = Array.prototype.slice.call(form.querySelectorAll("input[type=file][data-max-bytes]"));
+
+  function showProblem(input, message) {
+    var id = input.id + "-chosen-error";
+    var node = document.getElementById(id);
+    var described = (input.getAttribute("aria-describedby") || "").split(" ").filter(function (part) {
+      return part && part !== id;
+    });
+    if (!message) {
+      if (node) node.remove();
+      input.classList.remove("is-invalid");
+      input.removeAttribute("aria-invalid");
+      input.setAttribute("aria-describedby", described.join(" "));
+      return;
+    }
+    if (!node) {
+      node = document.createElement("p");
+      node.id = id;
+      node.className = "invalid-feedback d-block mb-0";
+      node.setAttribute("role", "alert");
+      input.closest(".input-group").insertAdjacentElement("afterend", node);
+    }
+    node.textContent = message;
+    input.classList.add("is-invalid");
+    input.setAttribute("aria-invalid", "true");
+    described.push(id);
+    input.setAttribute("aria-describedby", described.join(" "));
+  }
+
+  inputs.forEach(function (input) {
+    input.addEventListener("change", function () {
+      var max = Number(input.dataset.maxBytes);
+      var file = input.files && input.files[0];
+      if (file && max && file.size > max) {
+        showProblem(input, (input.dataset.tooLarge || "").replace("{name}", file.name));
+        input.value = "";
+      } else {
+        showProblem(input, "");
+      }
+    });
+  });
+
+  function chosen() {
+    return inputs.filter(function (input) { return input.files && input.files.length; });
+  }
+
+  form.addEventListener("submit", function (event) {
+    var submitter = event.submitter;
+    if (!submitter || submitter.name !== "action" || submitter.value !== "save") return;
+    var language = form.elements.namedItem("switch_language");
+    if (language && language.value) return;
+    var pending = chosen();
+    if (!pending.length) return;
+    // "Save draft" with a file chosen: saved and attached together, through that item's button.
+    var attach = pending[0].closest(".evidence-files").querySelector("button[data-attach]");
+    if (!attach) return;
+    event.preventDefault();
+    // Not from inside this event: a form ignores a new submission while it fires one.
+    window.setTimeout(function () { form.requestSubmit(attach); }, 0);
+  });
+})();
