@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from questionnaire.instrument_cache import version_items
 from questionnaire.models import Answer
 from questionnaire.services.answers import ANSWER_FIELDS
+from questionnaire.services.evidence import current_files
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,8 @@ class TemplateData:
     # Item code to {field: saved value}; items never saved are absent.
     answers: dict[str, dict] = field(default_factory=dict)
     general_comment: str = ""
+    # Item code to the names of the files attached to its evidence (attached on the web page only).
+    files: dict[str, list[str]] = field(default_factory=dict)
     saved_at: str = ""  # when the answers were last saved, as the workbook's language writes it
 
     @property
@@ -68,9 +71,14 @@ def template_data(
     *, round, country, submission, language: str, by, upload_url: str
 ) -> TemplateData:
     """The workbook's content for a country and round, with the answers saved now pre-filled."""
-    answers, general_comment, revision, saved_at = {}, "", 0, ""
+    answers, general_comment, revision, saved_at, files = {}, "", 0, "", {}
     if submission is not None:
         items_by_pk = {item.pk: item.code for item in version_items(round.version)}
+        files = {
+            items_by_pk[item_id]: [attached.name for attached in attached_files]
+            for item_id, attached_files in current_files(submission).items()
+            if item_id in items_by_pk
+        }
         answers = {
             items_by_pk[row.pop("item_id")]: row
             for row in Answer.objects.filter(submission=submission).values(
@@ -98,5 +106,6 @@ def template_data(
         items=template_items(round.version, language),
         answers=answers,
         general_comment=general_comment,
+        files=files,
         saved_at=saved_at,
     )

@@ -43,6 +43,7 @@ WIDTHS = {
     "link": 30,
     "citation": 30,
     "comment": 40,
+    "files": 30,
 }
 
 
@@ -94,6 +95,7 @@ def _columns(data: TemplateData) -> list[tuple[str, str]]:
     else:
         columns.append(("text", _("Question")))
     columns += [(name, str(LABELS[name])) for name in ANSWER_COLUMNS]
+    columns.append(("files", _("Attached files (attach them on the questionnaire's page)")))
     return columns
 
 
@@ -139,6 +141,7 @@ def _questionnaire_sheet(sheet, lists, data: TemplateData) -> WorkbookMeta:
             else:
                 _text(cell, value)
             cell.protection, cell.fill = UNLOCKED, EDITABLE_FILL
+        _text(sheet.cell(row=row, column=number["files"]), "\n".join(data.files.get(item.code, ())))
         for column in range(1, len(columns) + 1):
             sheet.cell(row=row, column=column).alignment = WRAP
 
@@ -156,7 +159,7 @@ def _questionnaire_sheet(sheet, lists, data: TemplateData) -> WorkbookMeta:
         start_row=comment_row,
         start_column=answer_column,
         end_row=comment_row,
-        end_column=len(columns),
+        end_column=number["comment"],
     )
     sheet.row_dimensions[comment_row].height = 60
 

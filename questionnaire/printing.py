@@ -30,6 +30,7 @@ from .forms import LABELS
 from .instrument_cache import version_items, version_texts
 from .models import Answer, Submission, SubmissionVersion
 from .services.answers import ANSWER_FIELDS, EVIDENCE_FIELDS, as_text
+from .services.evidence import current_files, version_attachments
 
 BLANK, DRAFT, VERSION = "blank", "draft", "version"
 INDICATOR = "10.7.2"
@@ -97,6 +98,8 @@ class PrintItem:
     evidence: list[PrintField]
     # An answer the version does not offer (kept as frozen, never shown by its code alone).
     unknown_answer: str = ""
+    # The names of the files attached to the item's evidence.
+    files: tuple[str, ...] = ()
 
     @property
     def anchor(self) -> str:
@@ -129,6 +132,7 @@ def print_domains(
     answers: Mapping[str, Mapping[str, object]],
     *,
     official_texts: Mapping | None = None,
+    files: Mapping[str, list[str]] | None = None,
 ) -> list[PrintDomain]:
     """The domains with their items, options and evidence, in the order of the instrument.
 
@@ -136,7 +140,9 @@ def print_domains(
     words in the page's language (``version_texts``), ``answers`` item code to the six fields (an
     item missing or blank is unanswered: the blank copy passes none). ``official_texts`` are the
     English words, given when the page is in another language, to show the official wording too.
+    ``files`` maps an item code to the names of the files attached to its evidence.
     """
+    files = files or {}
     labels = {name: str(LABELS[name]) for name in EVIDENCE_FIELDS}
     domains: dict[int, PrintDomain] = {}
     for item in items:
@@ -168,6 +174,7 @@ def print_domains(
                 for name in EVIDENCE_FIELDS
             ],
             unknown_answer=_("(an answer not offered)") if chosen and chosen not in offered else "",
+            files=tuple(files.get(item.code, ())),
         )
         domain = item.domain
         if domain.number not in domains:
@@ -277,6 +284,23 @@ def _draft_answers(submission: Submission) -> dict[str, dict]:
     }
 
 
+def _attached_names(kind, submission, version, items) -> dict[str, list[str]]:
+    """The names of the files attached to each item: those the version froze, or the draft's."""
+    if kind == VERSION:
+        return {
+            code: [attached["name"] for attached in listed]
+            for code, listed in version_attachments(version.content).items()
+        }
+    if kind == DRAFT:
+        codes = {item.pk: item.code for item in items}
+        return {
+            codes[item_id]: [attached.name for attached in attached_files]
+            for item_id, attached_files in current_files(submission).items()
+            if item_id in codes
+        }
+    return {}
+
+
 def print_copy(*, round, country, submission: Submission | None, choice: Choice) -> PrintCopy:
     """The copy ``choice`` names of the country's questionnaire for the round.
 
@@ -307,12 +331,19 @@ def print_copy(*, round, country, submission: Submission | None, choice: Choice)
     else:
         answers, general_comment = _draft_answers(submission), submission.general_comment
     texts, official = _texts(instrument)
+    items = version_items(instrument)
     copy = PrintCopy(
         kind=kind,
         round=round,
         country=country,
         questionnaire_version=instrument,
-        domains=print_domains(version_items(instrument), texts, answers, official_texts=official),
+        domains=print_domains(
+            items,
+            texts,
+            answers,
+            official_texts=official,
+            files=_attached_names(kind, submission, version, items),
+        ),
         general_comment=general_comment,
         submission=submission,
         version=version,

@@ -438,3 +438,27 @@ def test_without_weasyprint_the_pdf_address_explains_how_to_save_the_print_view_
     assert "cannot make PDF files" in html
     assert "Save as PDF" in html
     assert f'href="{print_url(submitted, "?version=1")}"' in html
+
+
+def test_a_copy_lists_the_files_attached_to_each_items_evidence(client, focal_point, draft):
+    from questionnaire.services.evidence import attach_evidence_file, remove_evidence_file
+    from tests.evidence_samples import pdf_bytes, upload
+
+    attach_evidence_file(
+        submission=draft,
+        item_code="2b",
+        uploaded_file=upload("labour-code.pdf", pdf_bytes()),
+        by=focal_point,
+    )
+    submit(draft, by=focal_point)
+    draft.refresh_from_db()
+    submission_return(submission=draft, by=AnalystFactory(), reason="Please add the decree.")
+    removed = draft.evidence_files.get()
+    remove_evidence_file(evidence_file=removed, by=focal_point)
+    client.force_login(focal_point)
+
+    version = client.get(print_url(draft, "?version=1")).content.decode()
+    current = client.get(print_url(draft)).content.decode()
+
+    assert "Attached files" in version and "labour-code.pdf" in version
+    assert "labour-code.pdf" not in current

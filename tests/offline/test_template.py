@@ -82,3 +82,23 @@ def test_only_the_answer_cells_can_be_changed_and_the_description_is_hidden(
         assert cell.protection.locked is (column not in editable)
     assert sheet.cell(row=meta.first_row, column=1).protection.locked is not False
     assert sheet[meta.general_comment_cell].protection.locked is False
+
+
+def test_the_files_attached_online_are_named_beside_their_item(client, focal_point, draft):
+    from questionnaire.services.evidence import attach_evidence_file
+    from tests.evidence_samples import pdf_bytes, upload
+
+    attach_evidence_file(
+        submission=draft,
+        item_code="3a",
+        uploaded_file=upload("=labour-code.pdf", pdf_bytes()),
+        by=focal_point,
+    )
+    client.force_login(focal_point)
+    workbook = opened(client)
+    meta = meta_of(workbook)
+    sheet = workbook[meta.sheet]
+    row = meta.first_row + meta.items.index("3a")
+    cell = sheet.cell(row=row, column=sheet.max_column)
+    assert sheet.cell(row=3, column=sheet.max_column).value.startswith("Attached files")
+    assert (cell.value, cell.data_type, cell.protection.locked) == ("=labour-code.pdf", "s", True)
