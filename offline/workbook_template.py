@@ -8,11 +8,14 @@ signed (``layout``). Only the answer and evidence cells can be edited; the sheet
 structure are protected.
 """
 
+from copy import copy
+
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.protection import WorkbookProtection
@@ -45,6 +48,31 @@ WIDTHS = {
     "comment": 40,
     "files": 30,
 }
+
+
+class _Styles:
+    """The few cell styles of the questionnaire sheet, each registered once with the workbook:
+    setting a style attribute on each cell registers it again, which costs more than the rest of
+    a cell."""
+
+    def __init__(self, sheet):
+        self.wrap = self._registered(sheet, alignment=WRAP)
+        self.code = self._registered(sheet, alignment=WRAP, font=BOLD)
+        self.header = self._registered(sheet, alignment=WRAP, font=BOLD, fill=HEADER_FILL)
+        self.editable = self._registered(
+            sheet, alignment=WRAP, fill=EDITABLE_FILL, protection=UNLOCKED
+        )
+
+    @staticmethod
+    def _registered(sheet, **attributes):
+        prototype = Cell(sheet)
+        for name, value in attributes.items():
+            setattr(prototype, name, value)
+        return prototype._style
+
+    @staticmethod
+    def apply(cell, style) -> None:
+        cell._style = copy(style)
 
 
 def sheet_title() -> str:
@@ -115,23 +143,27 @@ def _questionnaire_sheet(sheet, lists, data: TemplateData) -> WorkbookMeta:
     sheet["A2"].alignment = WRAP
     sheet.merge_cells(f"A2:{last}2")
     sheet.row_dimensions[2].height = 30
+    styles = _Styles(sheet)
     for key, header in columns:
         cell = sheet.cell(row=HEADER_ROW, column=number[key], value=header)
-        cell.font, cell.fill, cell.alignment = BOLD, HEADER_FILL, WRAP
+        styles.apply(cell, styles.header)
         sheet.column_dimensions[get_column_letter(number[key])].width = WIDTHS[key]
 
     list_ranges = _option_lists(lists, data)
     answer_cells: dict[str, list[str]] = {}
     for row, item in enumerate(data.items, start=FIRST_ROW):
-        sheet.cell(row=row, column=number["code"], value=item.code).font = BOLD
-        sheet.cell(row=row, column=number["domain"], value=item.domain)
-        sheet.cell(row=row, column=number["text"], value=item.text)
+        styles.apply(sheet.cell(row=row, column=number["code"], value=item.code), styles.code)
+        styles.apply(sheet.cell(row=row, column=number["domain"], value=item.domain), styles.wrap)
+        styles.apply(sheet.cell(row=row, column=number["text"], value=item.text), styles.wrap)
         if data.translated:
-            sheet.cell(row=row, column=number["official"], value=item.official_text)
+            official = sheet.cell(row=row, column=number["official"], value=item.official_text)
+            styles.apply(official, styles.wrap)
         saved = data.answers.get(item.code, {})
         labels = dict(item.options)
         for name in ANSWER_COLUMNS:
             cell = sheet.cell(row=row, column=number[name])
+            # The style first: a formula-like text adds its quote prefix to it.
+            styles.apply(cell, styles.editable)
             value = saved.get(name)
             if name == "option_code":
                 cell.value = labels.get(value) or None
@@ -140,10 +172,9 @@ def _questionnaire_sheet(sheet, lists, data: TemplateData) -> WorkbookMeta:
                 cell.value = value
             else:
                 _text(cell, value)
-            cell.protection, cell.fill = UNLOCKED, EDITABLE_FILL
-        _text(sheet.cell(row=row, column=number["files"]), "\n".join(data.files.get(item.code, ())))
-        for column in range(1, len(columns) + 1):
-            sheet.cell(row=row, column=column).alignment = WRAP
+        files = sheet.cell(row=row, column=number["files"])
+        styles.apply(files, styles.wrap)
+        _text(files, "\n".join(data.files.get(item.code, ())))
 
     comment_row = FIRST_ROW + len(data.items) + 1
     answer_column = number["option_code"]
@@ -153,8 +184,8 @@ def _questionnaire_sheet(sheet, lists, data: TemplateData) -> WorkbookMeta:
         start_row=comment_row, start_column=1, end_row=comment_row, end_column=answer_column - 1
     )
     comment = sheet.cell(row=comment_row, column=answer_column)
+    styles.apply(comment, styles.editable)
     _text(comment, data.general_comment)
-    comment.protection, comment.fill, comment.alignment = UNLOCKED, EDITABLE_FILL, WRAP
     sheet.merge_cells(
         start_row=comment_row,
         start_column=answer_column,
