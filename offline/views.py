@@ -10,8 +10,10 @@ from django.utils.translation import get_language, gettext_lazy, ngettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from geography.models import Country
 from kernel.messages import translate_when_shown
 from questionnaire.forms import key_of
+from questionnaire.models import QuestionnaireVersion, Round
 from questionnaire.services.answers import NotEditable
 from questionnaire.views import questionnaire_for_request
 
@@ -152,23 +154,30 @@ def _read_upload(request, questionnaire, form):
 
 
 def _another_questionnaire(meta, questionnaire) -> str | None:
+    """Why the workbook is not for this questionnaire, naming what it is for; None if it is."""
     country, round_ = questionnaire.country, questionnaire.round
     if meta.country != country.iso3 or meta.round != round_.code:
+        other_country = Country.objects.filter(iso3=meta.country).first()
+        other_round = Round.objects.filter(code=meta.round).first()
         return _(
-            "This workbook is for another questionnaire (country %(country)s, round %(round)s), "
-            "not for %(this_country)s in %(this_round)s; nothing was saved."
+            "This workbook is for another questionnaire (%(country)s, %(round)s), not for "
+            "%(this_country)s in %(this_round)s; nothing was saved."
         ) % {
-            "country": meta.country,
-            "round": meta.round,
+            "country": other_country.display_name if other_country else meta.country,
+            "round": other_round.display_name if other_round else meta.round,
             "this_country": country.display_name,
             "this_round": round_.display_name,
         }
     if meta.questionnaire_version != round_.version.code:
+        other_version = QuestionnaireVersion.objects.filter(code=meta.questionnaire_version).first()
         return _(
             "This workbook was made for another version of the questionnaire (%(version)s); this "
             "round uses %(round_version)s. Download the workbook again and copy the answers into "
             "it; nothing was saved."
-        ) % {"version": meta.questionnaire_version, "round_version": round_.version.name}
+        ) % {
+            "version": other_version.name if other_version else meta.questionnaire_version,
+            "round_version": round_.version.name,
+        }
     return None
 
 

@@ -51,18 +51,21 @@ def rezipped(content: bytes, *, add: dict[str, bytes] = None, replace: dict = No
     return buffer.getvalue()
 
 
-def test_a_workbook_for_another_country_is_refused(client, focal_point, filled):
+def test_a_workbook_for_another_country_is_refused(client, focal_point, open_round, filled):
     focal_point.countries.add(CountryFactory(iso3="SEN", name="Senegal"))
     refused(
         upload(client, filled, iso3="SEN"),
-        "This workbook is for another questionnaire (country KEN, round round-open), not for "
+        f"This workbook is for another questionnaire (Kenya, {open_round.display_name}), not for "
         "Senegal",
     )
 
 
-def test_a_workbook_for_another_round_is_refused(client, instrument, filled):
+def test_a_workbook_for_another_round_is_refused(client, instrument, open_round, filled):
     RoundFactory(version=instrument, code="round-next", reference_year=2031)
-    refused(upload(client, filled, round_code="round-next"), "round round-open")
+    refused(
+        upload(client, filled, round_code="round-next"),
+        f"This workbook is for another questionnaire (Kenya, {open_round.display_name})",
+    )
 
 
 def test_a_workbook_for_another_questionnaire_version_is_refused(
