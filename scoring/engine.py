@@ -25,6 +25,7 @@ import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 from types import MappingProxyType
 
 # Identifies the rules encoded below: indicator / date of the UN SDG metadata / revision of this
@@ -34,7 +35,16 @@ from types import MappingProxyType
 METHODOLOGY_VERSION: str = "10.7.2/2021-03-01/1"
 
 __all__ = [
+    "AGGREGATE_CATEGORIES",
+    "BREAKDOWN_TOTAL",
     "CATEGORIES",
+    "IMPUTE_OMIT",
+    "IMPUTE_ZERO",
+    "OFFICIAL",
+    "DomainRule",
+    "Methodology",
+    "MethodologyError",
+    "counts_toward_indicator",
     "DOMAINS",
     "ITEM_CODES",
     "METHODOLOGY_VERSION",
@@ -109,13 +119,25 @@ class DomainSpec:
         return 2 * len(self.item_codes)
 
 
+# The SDMX COMPOSITE_BREAKDOWN codes: the total, and one per domain (``domain_breakdown``).
+BREAKDOWN_TOTAL = "_T"
+
+
+def domain_breakdown(number: int) -> str:
+    return f"PD_{number}"
+
+
+DOMAIN_BREAKDOWNS: tuple[str, ...] = tuple(domain_breakdown(n) for n in range(1, 7))
+BREAKDOWNS: tuple[str, ...] = (BREAKDOWN_TOTAL, *DOMAIN_BREAKDOWNS)
+
+
 _R3 = MappingProxyType({"yes_all": 2, "yes_legal": 1, "no": 0})
 _R2 = MappingProxyType({"yes": 2, "no": 0})
 
 DOMAINS: tuple[DomainSpec, ...] = tuple(
     DomainSpec(
         number=n,
-        sdmx=f"PD_{n}",
+        sdmx=domain_breakdown(n),
         item_codes=tuple(f"{n}{letter}" for letter in "abcde"),
         option_values=_R3 if n == 1 else _R2,
     )
@@ -123,10 +145,6 @@ DOMAINS: tuple[DomainSpec, ...] = tuple(
 )
 
 ITEM_CODES: tuple[str, ...] = tuple(code for d in DOMAINS for code in d.item_codes)
-
-_DOMAIN_OF_ITEM: Mapping[str, DomainSpec] = MappingProxyType(
-    {code: d for d in DOMAINS for code in d.item_codes}
-)
 
 
 # --------------------------------------------------------------------------------------------
@@ -171,18 +189,116 @@ def _exact(score: object) -> Fraction:
     return Fraction(score)
 
 
-def category_for_score(score: Fraction) -> Category:
-    """The category of a domain or overall score (0 to 100), by exact comparison."""
+OFFICIAL_THRESHOLDS: tuple[Fraction, Fraction, Fraction] = (_FORTY, _EIGHTY, _HUNDRED)
+
+
+def category_for_score(
+    score: Fraction, thresholds: tuple[Fraction, Fraction, Fraction] = OFFICIAL_THRESHOLDS
+) -> Category:
+    """The category of a domain or overall score (0 to 100), by exact comparison.
+
+    ``thresholds`` are the lowest scores of categories 2, 3 and 4 (officially 40, 80 and 100)."""
     value = _exact(score)
     if value < 0 or value > _HUNDRED:
         raise ScoringError(f"score {value} is outside 0 to 100")
-    if value == _HUNDRED:
+    if value >= thresholds[2]:
         return CATEGORIES[3]
-    if value >= _EIGHTY:
+    if value >= thresholds[1]:
         return CATEGORIES[2]
-    if value >= _FORTY:
+    if value >= thresholds[0]:
         return CATEGORIES[1]
     return CATEGORIES[0]
+
+
+# --------------------------------------------------------------------------------------------
+# The methodology as a value
+# --------------------------------------------------------------------------------------------
+
+IMPUTE_ZERO = "zero"  # an unanswered item counts 0 (official)
+IMPUTE_OMIT = "omit"  # an unanswered item is left out of its domain's mean
+AGGREGATE_CATEGORIES: frozenset[int] = frozenset({3, 4})
+
+
+class MethodologyError(ValueError):
+    """A methodology value whose rules cannot score anything (e.g. thresholds out of order)."""
+
+
+@dataclass(frozen=True)
+class DomainRule:
+    """One domain under a methodology: its items, the value of each option (0 to 1, exact) and
+    its weight in the overall score."""
+
+    number: int
+    sdmx: str
+    item_codes: tuple[str, ...]
+    option_values: Mapping[str, Fraction]
+    weight: Fraction = Fraction(1)
+
+
+@dataclass(frozen=True)
+class Methodology:
+    """Every rule that turns answers into categories: the value of each option per domain, the
+    imputation of unanswered items, the domains' weights, the category thresholds (lowest scores
+    of categories 2, 3 and 4) and the categories the aggregates count. The official methodology is
+    one such value (``OFFICIAL``); a variant is another, never official."""
+
+    version: str
+    domains: tuple[DomainRule, ...]
+    thresholds: tuple[Fraction, Fraction, Fraction] = OFFICIAL_THRESHOLDS
+    imputation: str = IMPUTE_ZERO
+    aggregate_categories: frozenset[int] = AGGREGATE_CATEGORIES
+
+    def __post_init__(self) -> None:
+        low, mid, high = (Fraction(t) for t in self.thresholds)
+        if not 0 < low < mid < high <= _HUNDRED:
+            raise MethodologyError("thresholds must rise strictly within 0 to 100")
+        if self.imputation not in (IMPUTE_ZERO, IMPUTE_OMIT):
+            raise MethodologyError(f"unknown imputation rule {self.imputation!r}")
+        if not self.aggregate_categories or not set(self.aggregate_categories) <= {1, 2, 3, 4}:
+            raise MethodologyError("the aggregates must count some of the categories 1 to 4")
+        seen: set[str] = set()
+        for domain in self.domains:
+            if not domain.item_codes or domain.weight <= 0:
+                raise MethodologyError(f"domain {domain.number} needs items and a positive weight")
+            if seen & set(domain.item_codes):
+                raise MethodologyError("an item belongs to two domains")
+            seen |= set(domain.item_codes)
+            for code, value in domain.option_values.items():
+                if isinstance(value, bool) or not isinstance(value, numbers.Rational):
+                    raise MethodologyError(f"the value of {code!r} must be exact, not a float")
+                if not 0 <= value <= 1:
+                    raise MethodologyError(f"the value of {code!r} must be between 0 and 1")
+
+    @cached_property
+    def item_codes(self) -> tuple[str, ...]:
+        return tuple(code for domain in self.domains for code in domain.item_codes)
+
+    @cached_property
+    def rule_of_item(self) -> Mapping[str, DomainRule]:
+        return MappingProxyType({code: rule for rule in self.domains for code in rule.item_codes})
+
+
+OFFICIAL = Methodology(
+    version=METHODOLOGY_VERSION,
+    domains=tuple(
+        DomainRule(
+            number=spec.number,
+            sdmx=spec.sdmx,
+            item_codes=spec.item_codes,
+            option_values=MappingProxyType(
+                {code: Fraction(twice, 2) for code, twice in spec.option_values.items()}
+            ),
+        )
+        for spec in DOMAINS
+    ),
+)
+
+
+def counts_toward_indicator(category: Category | int, methodology: Methodology = OFFICIAL) -> bool:
+    """Whether a country in ``category`` counts in the aggregates' share (officially: Meets or
+    Fully meets)."""
+    code = category.code if isinstance(category, Category) else category
+    return code in methodology.aggregate_categories
 
 
 def threshold_rule(category: Category | int) -> str:
@@ -209,6 +325,11 @@ def score_display(score: Fraction, places: int = 1) -> str:
     return f"{sign}{whole}.{frac:0{places}d}"
 
 
+def _whole_or_str(value: int | Fraction) -> int | str:
+    """Twice a sum of codes: an integer under the official codes, an exact string otherwise."""
+    return value if isinstance(value, int) else _fraction_str(value)
+
+
 def _fraction_str(value: Fraction) -> str:
     """Exact, parseable form: "235/3", or "100" for an integer."""
     return str(value)
@@ -223,7 +344,7 @@ def _fraction_str(value: Fraction) -> str:
 class DomainResult:
     number: int
     sdmx: str
-    twice_sum: int
+    twice_sum: int | Fraction
     sum_of_codes: Fraction
     item_count: int
     score: Fraction
@@ -234,7 +355,7 @@ class DomainResult:
         return {
             "number": self.number,
             "sdmx": self.sdmx,
-            "twice_sum": self.twice_sum,
+            "twice_sum": _whole_or_str(self.twice_sum),
             "sum_of_codes": _fraction_str(self.sum_of_codes),
             "item_count": self.item_count,
             "score": _fraction_str(self.score),
@@ -246,7 +367,7 @@ class DomainResult:
 
 @dataclass(frozen=True)
 class OverallResult:
-    twice_sum: int
+    twice_sum: int | Fraction
     sum_of_codes: Fraction
     item_count: int
     score: Fraction
@@ -254,7 +375,7 @@ class OverallResult:
 
     def as_dict(self) -> dict:
         return {
-            "twice_sum": self.twice_sum,
+            "twice_sum": _whole_or_str(self.twice_sum),
             "sum_of_codes": _fraction_str(self.sum_of_codes),
             "item_count": self.item_count,
             "score": _fraction_str(self.score),
@@ -298,69 +419,95 @@ class ScoreResult:
 # --------------------------------------------------------------------------------------------
 
 
-def normalise_answers(answers: Mapping[str, str | None]) -> tuple[tuple[str, str | None], ...]:
-    """Validate ``answers`` and return all 30 (item code, option code or None) pairs in
-    instrument order. Raises UnknownItemError / UnknownOptionError; ignores nothing."""
+def normalise_answers(
+    answers: Mapping[str, str | None], methodology: Methodology = OFFICIAL
+) -> tuple[tuple[str, str | None], ...]:
+    """Validate ``answers`` and return every (item code, option code or None) pair in instrument
+    order. Raises UnknownItemError / UnknownOptionError; ignores nothing."""
     if not isinstance(answers, Mapping):
         raise TypeError(f"answers must be a mapping, not {type(answers).__name__}")
+    rules = methodology.rule_of_item
     for code in answers:
-        if not isinstance(code, str) or code not in _DOMAIN_OF_ITEM:
+        if not isinstance(code, str) or code not in rules:
             raise UnknownItemError(code)
     normalised: list[tuple[str, str | None]] = []
-    for code in ITEM_CODES:
+    for code in methodology.item_codes:
         value = answers.get(code)
         if value is not None:
-            options = _DOMAIN_OF_ITEM[code].option_values
+            options = rules[code].option_values
             if not isinstance(value, str) or value not in options:
                 raise UnknownOptionError(code, value, tuple(options))
         normalised.append((code, value))
     return tuple(normalised)
 
 
-def compute_score(answers: Mapping[str, str | None]) -> ScoreResult:
-    """Score one response: keys are item codes "1a".."6e", values option codes, or None /
-    absent for unanswered (imputed as 0)."""
-    normalised = normalise_answers(answers)
+def _whole_if_possible(value: Fraction) -> int | Fraction:
+    return value.numerator if value.denominator == 1 else value
+
+
+def compute_score(
+    answers: Mapping[str, str | None], methodology: Methodology = OFFICIAL
+) -> ScoreResult:
+    """Score one response under ``methodology`` (the official one unless told): keys are item
+    codes, values option codes, or None / absent for unanswered.
+
+    A domain's score is the mean of its items' values x 100: an unanswered item counts 0, or is
+    left out of the mean when the methodology omits it (a domain with no answered item then
+    scores 0). The overall score is the weighted mean of the domain scores; under the official
+    rules (equal weights, five items each, unanswered counting 0) that is the mean of all 30
+    codes x 100."""
+    normalised = normalise_answers(answers, methodology)
     by_code = dict(normalised)
+    counts_unanswered = methodology.imputation == IMPUTE_ZERO
 
     domain_results: list[DomainResult] = []
-    for spec in DOMAINS:
-        twice_sum = 0
+    for rule in methodology.domains:
+        total = Fraction(0)
+        counted = 0
         imputed: list[str] = []
-        for code in spec.item_codes:
+        for code in rule.item_codes:
             value = by_code[code]
             if value is None:
-                imputed.append(code)  # counts 0
+                imputed.append(code)
+                counted += counts_unanswered
             else:
-                twice_sum += spec.option_values[value]
-        item_count = len(spec.item_codes)
-        # score = (twice_sum / 2) / item_count * 100
-        score = Fraction(twice_sum * 100, 2 * item_count)
+                total += rule.option_values[value]
+                counted += 1
+        score = total * 100 / counted if counted else Fraction(0)
         domain_results.append(
             DomainResult(
-                number=spec.number,
-                sdmx=spec.sdmx,
-                twice_sum=twice_sum,
-                sum_of_codes=Fraction(twice_sum, 2),
-                item_count=item_count,
+                number=rule.number,
+                sdmx=rule.sdmx,
+                twice_sum=_whole_if_possible(total * 2),
+                sum_of_codes=total,
+                item_count=counted,
                 score=score,
-                category=category_for_score(score),
+                category=category_for_score(score, methodology.thresholds),
                 imputed_items=tuple(imputed),
             )
         )
 
-    total_twice = sum(d.twice_sum for d in domain_results)
-    total_items = sum(d.item_count for d in domain_results)
-    overall_score = Fraction(total_twice * 100, 2 * total_items)
+    weights = sum(rule.weight for rule in methodology.domains)
+    overall_score = (
+        sum(
+            (
+                rule.weight * result.score
+                for rule, result in zip(methodology.domains, domain_results, strict=True)
+            ),
+            Fraction(0),
+        )
+        / weights
+    )
+    total_sum = sum((d.sum_of_codes for d in domain_results), Fraction(0))
     overall = OverallResult(
-        twice_sum=total_twice,
-        sum_of_codes=Fraction(total_twice, 2),
-        item_count=total_items,
+        twice_sum=_whole_if_possible(total_sum * 2),
+        sum_of_codes=total_sum,
+        item_count=sum(d.item_count for d in domain_results),
         score=overall_score,
-        category=category_for_score(overall_score),
+        category=category_for_score(overall_score, methodology.thresholds),
     )
     return ScoreResult(
-        methodology_version=METHODOLOGY_VERSION,
+        methodology_version=methodology.version,
         domains=tuple(domain_results),
         overall=overall,
         imputed_items=tuple(code for code, value in normalised if value is None),

@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TextIO
 
+from scoring import engine
 from scoring.sdmx import BREAKDOWNS, MIGRS, format_obs_value
 
-OVERALL = "_T"
+OVERALL = engine.BREAKDOWN_TOTAL
 CATEGORY_CODES = (1, 2, 3, 4)
 CATEGORY_SLUGS = {
     1: "requires_further_progress",

@@ -28,7 +28,7 @@ import re
 
 from django.utils.translation import gettext as _
 
-from scoring import sdmx
+from scoring import engine, sdmx
 
 SDMX_CSV = "sdmx-csv"
 SDG_API_CSV = "sdg-api-csv"
@@ -36,8 +36,8 @@ SDG_API_JSON = "sdg-api-json"
 
 #: The SDG API's policy-domain codes of SG_CPA_MIGRS and the SDMX breakdowns they stand for.
 POLICY_DOMAINS = {
-    "ALLDOMAINS": "_T",
-    **{f"DOMAIN{n}": f"PD_{n}" for n in range(1, 7)},
+    "ALLDOMAINS": engine.BREAKDOWN_TOTAL,
+    **{f"DOMAIN{n}": engine.domain_breakdown(n) for n in range(1, 7)},
 }
 _SDG_API_CSV_REQUIRED = ("SeriesCode", "GeoAreaCode", "TimePeriod", "Value")
 _YEAR = re.compile(r"(\d{4})(?:\.0+)?")

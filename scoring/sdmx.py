@@ -54,6 +54,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TextIO
 
+from scoring import engine
+
 __all__ = [
     "BREAKDOWNS",
     "DATAFLOW",
@@ -157,7 +159,7 @@ SERIES_DEFAULTS: dict[str, tuple[str, str]] = {
 }
 
 #: COMPOSITE_BREAKDOWN codes in publication order: overall, then policy domains 1-6.
-BREAKDOWNS: tuple[str, ...] = ("_T", "PD_1", "PD_2", "PD_3", "PD_4", "PD_5", "PD_6")
+BREAKDOWNS: tuple[str, ...] = engine.BREAKDOWNS
 _BREAKDOWN_ORDER = {code: index for index, code in enumerate(BREAKDOWNS)}
 
 REQUIRED_COLUMNS: tuple[str, ...] = (

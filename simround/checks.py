@@ -188,7 +188,8 @@ def expected_categories(answers_by_country: dict) -> dict:
 def expected_region_counts(categories: dict, memberships: dict, regions: list) -> dict:
     """(kind, m49) to breakdown to [count of category 1, 2, 3, 4]; ``memberships`` maps a country
     to the (kind, m49) of the regions it counts in (World included)."""
-    breakdowns = ("_T", *(f"PD_{n}" for n in range(1, 7)))
+    from scoring.engine import BREAKDOWNS as breakdowns
+
     counts = {region: {b: [0, 0, 0, 0] for b in breakdowns} for region in regions}
     for country, by_breakdown in categories.items():
         for region in memberships[country]:

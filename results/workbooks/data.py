@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import NamedTuple
 
-BREAKDOWNS = ("_T", "PD_1", "PD_2", "PD_3", "PD_4", "PD_5", "PD_6")
+from scoring import engine
+
+BREAKDOWNS = engine.BREAKDOWNS
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,11 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from scoring import engine
+
 # The composite breakdowns of the SDG series: the overall score and the six domains.
-OVERALL = "_T"
-DOMAIN_BREAKDOWNS = tuple(f"PD_{n}" for n in range(1, 7))
+OVERALL = engine.BREAKDOWN_TOTAL
+DOMAIN_BREAKDOWNS = engine.DOMAIN_BREAKDOWNS
 BREAKDOWNS = (OVERALL, *DOMAIN_BREAKDOWNS)
 
 

@@ -134,6 +134,7 @@ def test_engine_imports_only_the_standard_library():
         "collections",
         "dataclasses",
         "fractions",
+        "functools",
         "hashlib",
         "json",
         "numbers",
