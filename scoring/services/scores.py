@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from questionnaire.models import Round, Submission
 from scoring import engine
+from scoring.methodologies import official_methodology
 from scoring.models import DomainScore, ScoreRecord
 from scoring.services.releases import freeze_release, refuse_unless_revision
 
@@ -73,7 +74,7 @@ def unsaved_domain_scores(*, record: ScoreRecord, result: engine.ScoreResult) ->
 
 
 def _write_record(*, submission, answers, by, trigger, reason, version=None) -> ScoreRecord:
-    result = engine.compute_score(answers)
+    result = engine.compute_score(answers, official_methodology(submission.round.version))
     record = unsaved_record(
         result=result, submission=submission, by=by, trigger=trigger, reason=reason
     )

@@ -223,3 +223,27 @@ def test_an_option_value_must_be_exact_and_between_0_and_1():
         with_values(OFFICIAL, 2, yes=0.5)
     with pytest.raises(MethodologyError):
         with_values(OFFICIAL, 2, yes=Fraction(3, 2))
+
+
+# --- The instrument comes from the questionnaire version -------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_official_methodology_reads_its_items_and_values_from_the_questionnaire_version(
+    instrument,
+):
+    from scoring.methodologies import official_methodology
+
+    read = official_methodology(instrument)
+    assert read.version == OFFICIAL.version
+    assert [(r.number, r.sdmx, r.item_codes, dict(r.option_values)) for r in read.domains] == [
+        (r.number, r.sdmx, r.item_codes, dict(r.option_values)) for r in OFFICIAL.domains
+    ]
+    rng = random.Random(7)
+    for _ in range(50):
+        answers = {
+            code: rng.choice([None, *rule.option_values])
+            for rule in read.domains
+            for code in rule.item_codes
+        }
+        assert compute_score(answers, read) == compute_score(answers, OFFICIAL)

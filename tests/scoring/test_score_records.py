@@ -89,8 +89,8 @@ def test_a_methodology_change_makes_a_recomputation_write_a_new_record(round_, m
     monkeypatch.setattr(
         engine,
         "compute_score",
-        lambda answers, _compute=engine.compute_score: _with_version(
-            _compute(answers), "10.7.2/test/2"
+        lambda answers, methodology=engine.OFFICIAL, _compute=engine.compute_score: _with_version(
+            _compute(answers, methodology), "10.7.2/test/2"
         ),
     )
 
