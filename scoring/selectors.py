@@ -19,8 +19,10 @@ from geography.models import (
     grouping_reference_date,
     members_on,
 )
+from questionnaire.instrument_cache import version_items, version_texts
 from questionnaire.models import Round, Submission
 from scoring import engine
+from scoring.methodologies import official_methodology
 from scoring.models import (
     DomainScore,
     PublishedResult,
@@ -31,6 +33,7 @@ from scoring.models import (
 )
 from scoring.models.choices import BREAKDOWNS, DOMAIN_BREAKDOWNS, OVERALL, Category
 from scoring.rule_labels import threshold_rule_label
+from scoring.sensitivity import sensitivity
 from scoring.services.releases import region_key
 
 COMPUTED = "computed"
@@ -360,6 +363,8 @@ class Explanation:
     imports: list[ResultImport]
     carried_result: CountryResult | None = None
     carried_round: Round | None = None
+    # How many answers would move the overall category up or down, and which (official rules).
+    sensitivity: list[dict] = field(default_factory=list)
 
 
 def explain_country_round(*, round: Round, country: Country) -> Explanation:
@@ -402,6 +407,8 @@ def explain_country_round(*, round: Round, country: Country) -> Explanation:
         published_history=history,
         imports=imports,
     )
+    if record is not None:
+        explanation.sensitivity = sensitivity_rows(round=round, answers=record.answers)
     if result is None:
         rounds, combined = combined_country_results(round=round, country=country)
         carried = combined.get(country.pk)
@@ -409,6 +416,41 @@ def explain_country_round(*, round: Round, country: Country) -> Explanation:
             explanation.carried_result = carried
             explanation.carried_round = next(r for r in rounds if r.pk == carried.round_id)
     return explanation
+
+
+def sensitivity_rows(*, round: Round, answers: dict, methodology=None) -> list[dict]:
+    """The next category up and down, each with the answers that would have to change to reach
+    it, by the items' names and the answers' labels in the active language."""
+    methodology = methodology or official_methodology(round.version)
+    found = sensitivity(answers, methodology)
+    items = {item.code: item for item in version_items(round.version)}
+    texts = version_texts(round.version)
+
+    def label(code: str, option: str | None) -> str:
+        return texts[code].labels.get(option, "") if option else ""
+
+    rows = []
+    for distance in (found.up, found.down):
+        if distance is None:
+            continue
+        rows.append(
+            {
+                "direction": distance.direction,
+                "category": Category(distance.category.code).label,
+                "count": distance.count,
+                "shifts": [
+                    {
+                        "item": texts[shift.item_code].name,
+                        "anchor": f"item-{shift.item_code}",
+                        "was": label(shift.item_code, shift.was),
+                        "becomes": label(shift.item_code, shift.becomes),
+                    }
+                    for shift in distance.shifts
+                    if shift.item_code in items
+                ],
+            }
+        )
+    return rows
 
 
 def _domain_number(breakdown: str) -> int | None:
