@@ -6,6 +6,7 @@ from kernel.admin_read_only import ReadOnlyModelAdmin, ReadOnlyTabularInline
 
 from .models import (
     DomainScore,
+    MethodologyVersion,
     PublishedResult,
     Release,
     ReleaseResult,
@@ -35,6 +36,11 @@ class ScoreRecordAdmin(ReadOnlyModelAdmin):
     search_fields = ("country__name", "country__m49", "country__iso3", "answers_hash", "reason")
     list_select_related = ("country", "round", "triggered_by")
     inlines = [DomainScoreInline]
+
+
+@admin.register(MethodologyVersion)
+class MethodologyVersionAdmin(ReadOnlyModelAdmin):
+    list_display = ("version", "recorded_at")
 
 
 @admin.register(DomainScore)

@@ -45,6 +45,8 @@ __all__ = [
     "Methodology",
     "MethodologyError",
     "counts_toward_indicator",
+    "methodology_as_data",
+    "methodology_from_data",
     "DOMAINS",
     "ITEM_CODES",
     "METHODOLOGY_VERSION",
@@ -292,6 +294,53 @@ OFFICIAL = Methodology(
         for spec in DOMAINS
     ),
 )
+
+
+def methodology_as_data(methodology: Methodology) -> dict:
+    """The methodology as plain JSON-ready data, every number an exact fraction string."""
+    return {
+        "version": methodology.version,
+        "domains": [
+            {
+                "number": rule.number,
+                "sdmx": rule.sdmx,
+                "items": list(rule.item_codes),
+                "values": {code: str(value) for code, value in rule.option_values.items()},
+                "weight": str(rule.weight),
+            }
+            for rule in methodology.domains
+        ],
+        "imputation": methodology.imputation,
+        "thresholds": [str(Fraction(t)) for t in methodology.thresholds],
+        "aggregate_categories": sorted(methodology.aggregate_categories),
+    }
+
+
+def methodology_from_data(data: Mapping) -> Methodology:
+    """The methodology ``methodology_as_data`` wrote; raises MethodologyError when malformed."""
+    try:
+        return Methodology(
+            version=str(data["version"]),
+            domains=tuple(
+                DomainRule(
+                    number=int(domain["number"]),
+                    sdmx=str(domain["sdmx"]),
+                    item_codes=tuple(domain["items"]),
+                    option_values=MappingProxyType(
+                        {code: Fraction(value) for code, value in domain["values"].items()}
+                    ),
+                    weight=Fraction(domain["weight"]),
+                )
+                for domain in data["domains"]
+            ),
+            imputation=data["imputation"],
+            thresholds=tuple(Fraction(t) for t in data["thresholds"]),
+            aggregate_categories=frozenset(int(c) for c in data["aggregate_categories"]),
+        )
+    except (KeyError, TypeError, ValueError, ZeroDivisionError) as error:
+        if isinstance(error, MethodologyError):
+            raise
+        raise MethodologyError(f"malformed methodology data: {error}") from error
 
 
 def counts_toward_indicator(category: Category | int, methodology: Methodology = OFFICIAL) -> bool:

@@ -15,6 +15,7 @@ from questionnaire.services.evidence import remove_evidence_file
 from review.models import Reminder
 from review.services import queries as query_services
 from review.services import rounds as round_services
+from scoring.models import MethodologyVersion
 from scoring.services.releases import freeze_release
 from tests import workflow
 from tests.accounts.factories import UserChangeFactory
@@ -80,6 +81,9 @@ FACTORIES = {
     ),
     "scoring.Release": lambda s: freeze_release(round=s.round, by=None, reason="a test"),
     "scoring.ReleaseResult": lambda s: released_result_of(s),
+    "scoring.MethodologyVersion": lambda s: MethodologyVersion.objects.create(
+        version="10.7.2/test/9", rules={"version": "10.7.2/test/9"}
+    ),
     "offline.WorkbookUpload": lambda s: WorkbookUpload.objects.create(
         submission=s,
         uploaded_by=FocalPointFactory(countries=[s.country]),

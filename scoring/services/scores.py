@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from questionnaire.models import Round, Submission
 from scoring import engine
 from scoring.methodologies import official_methodology
-from scoring.models import DomainScore, ScoreRecord
+from scoring.models import DomainScore, MethodologyVersion, ScoreRecord
 from scoring.services.releases import freeze_release, refuse_unless_revision
 
 
@@ -73,8 +73,24 @@ def unsaved_domain_scores(*, record: ScoreRecord, result: engine.ScoreResult) ->
     ]
 
 
+def record_methodology(methodology: engine.Methodology) -> MethodologyVersion:
+    """The stored rules of an official methodology version, stored with its first score record.
+    A version stored with other rules is refused: a change of rules needs a new version string."""
+    rules = engine.methodology_as_data(methodology)
+    stored, _created = MethodologyVersion.objects.get_or_create(
+        version=methodology.version, defaults={"rules": rules}
+    )
+    if stored.rules != rules:
+        raise engine.MethodologyError(
+            f"methodology {methodology.version} is stored with other rules: change its version"
+        )
+    return stored
+
+
 def _write_record(*, submission, answers, by, trigger, reason, version=None) -> ScoreRecord:
-    result = engine.compute_score(answers, official_methodology(submission.round.version))
+    methodology = official_methodology(submission.round.version)
+    record_methodology(methodology)
+    result = engine.compute_score(answers, methodology)
     record = unsaved_record(
         result=result, submission=submission, by=by, trigger=trigger, reason=reason
     )

@@ -247,3 +247,32 @@ def test_the_official_methodology_reads_its_items_and_values_from_the_questionna
             for code in rule.item_codes
         }
         assert compute_score(answers, read) == compute_score(answers, OFFICIAL)
+
+
+@pytest.mark.django_db
+def test_the_official_rules_are_stored_with_the_first_score_record_and_read_back_equal(instrument):
+    from scoring.models import MethodologyVersion
+
+    submission = SubmissionFactory(round=RoundFactory(version=instrument), country=CountryFactory())
+    move_submission_to(submission, "validated")
+    move_submission_to(
+        SubmissionFactory(round=submission.round, country=CountryFactory()), "validated"
+    )
+
+    stored = MethodologyVersion.objects.get()
+    assert (
+        stored.version
+        == engine.METHODOLOGY_VERSION
+        == ScoreRecord.objects.first().methodology_version
+    )
+    assert engine.methodology_from_data(stored.rules) == OFFICIAL
+
+
+def test_a_methodology_survives_being_written_as_data():
+    variant = with_values(OFFICIAL, 1, yes_legal=Fraction(1, 3))
+    variant = dataclasses.replace(
+        variant, imputation=IMPUTE_OMIT, thresholds=(Fraction(30), Fraction(75), Fraction(100))
+    )
+    assert engine.methodology_from_data(engine.methodology_as_data(variant)) == variant
+    with pytest.raises(MethodologyError):
+        engine.methodology_from_data({"version": "x"})
