@@ -14,9 +14,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
 
 from geography.models import Country, Region
+from kernel.prepared import Prepared
 from questionnaire.models import Round, Submission
 from scoring import engine
 from scoring.models import PublishedResult, Release, ScoreRecord
@@ -24,9 +25,7 @@ from scoring.selectors import (
     COMPUTED,
     combined_country_results,
     grouping_members,
-    published_release,
     region_order,
-    rounds_counted,
 )
 
 from .rules import without_item
@@ -143,24 +142,64 @@ class Comparison:
 # --- Reading ---------------------------------------------------------------------------------
 
 
+def _round_with_fingerprint_query(code):
+    counted = Q(round_id=OuterRef("pk")) | Q(
+        round_id__in=Round.carries_forward.through.objects.filter(
+            from_round_id=OuterRef(OuterRef("pk"))
+        ).values("to_round_id")
+    )
+
+    def newest(model):
+        return Subquery(model.objects.filter(counted).order_by("-pk").values("pk")[:1])
+
+    validated = (
+        Submission.objects.filter(counted, state=Submission.State.VALIDATED)
+        .order_by()
+        .values("state")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return (
+        Round.objects.filter(code=code)
+        .annotate(
+            lab_release=Subquery(
+                Release.objects.filter(round_id=OuterRef("pk")).order_by("-number").values("pk")[:1]
+            ),
+            lab_record=newest(ScoreRecord),
+            lab_validated=Subquery(validated),
+            lab_import=newest(PublishedResult),
+        )
+        .order_by()
+        .values_list(*_ROUND_FIELDS, *_FINGERPRINT_FIELDS)
+    )
+
+
+_ROUND_FIELDS = tuple(f.attname for f in Round._meta.concrete_fields)
+_FINGERPRINT_FIELDS = ("lab_release", "lab_record", "lab_validated", "lab_import")
+# Compiled once: on the cached comparison page, compiling this query cost more than the page.
+_ROUND_WITH_FINGERPRINT = Prepared(_round_with_fingerprint_query, code=str)
+
+
+def round_with_fingerprint(round_code: str) -> Round | None:
+    """The round with what its comparison depends on, in one query: its newest release (a
+    published round's figures are those it froze) and, over the round and the rounds it carries
+    forward, the newest score record, the count of validated submissions and the newest imported
+    result. The same fingerprint, the same comparison."""
+    rows = _ROUND_WITH_FINGERPRINT.rows(code=round_code)
+    if not rows:
+        return None
+    row = rows[0]
+    round_ = Round.from_db("default", _ROUND_FIELDS, row[: len(_ROUND_FIELDS)])
+    for name, value in zip(_FINGERPRINT_FIELDS, row[len(_ROUND_FIELDS) :], strict=True):
+        setattr(round_, name, value)
+    return round_
+
+
 def data_fingerprint(round_: Round) -> tuple:
-    """What the comparison of the round depends on, in a few small queries: for a published round
-    its release, otherwise the newest score record, the count of validated submissions and the
-    newest imported result of the rounds it counts."""
-    release = published_release(round_)
-    if release is not None:
-        return ("release", release.pk)
-    rounds = [r.pk for r in rounds_counted(round_)]
-    newest_record = (
-        ScoreRecord.objects.filter(round__in=rounds).order_by("-pk").values_list("pk").first()
-    )
-    validated = Submission.objects.filter(
-        round__in=rounds, state=Submission.State.VALIDATED
-    ).count()
-    newest_import = (
-        PublishedResult.objects.filter(round__in=rounds).order_by("-pk").values_list("pk").first()
-    )
-    return ("records", tuple(rounds), newest_record, validated, newest_import)
+    """The fingerprint of a round read by ``round_with_fingerprint``."""
+    if round_.state == Round.State.PUBLISHED and round_.lab_release is not None:
+        return ("release", round_.lab_release)
+    return ("records", round_.lab_record, round_.lab_validated, round_.lab_import)
 
 
 def load_round_data(round_: Round) -> RoundData:

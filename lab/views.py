@@ -22,6 +22,7 @@ from .forms import VariantForm
 from .models import Variant
 from .presentation import instrument_labels, rule_rows
 from .rules import methodology_of, official_rules
+from .selectors import variant_or_none
 from .services import VariantRefused, create_variant
 from .workbook import ComparisonExport, build_comparison_workbook, file_name
 
@@ -104,15 +105,17 @@ def variant_detail(request, pk: int):
 
 def _variant_and_round(request, pk: int, round_code: str):
     _lab_user(request)
-    variant = get_object_or_404(Variant.objects.select_related("created_by"), pk=pk)
-    round_ = get_object_or_404(Round, code=round_code)
+    variant = variant_or_none(pk)
+    round_ = comparing.round_with_fingerprint(round_code)
+    if variant is None or round_ is None:
+        raise Http404
     return variant, round_
 
 
-def _comparison(variant: Variant, round_: Round) -> comparing.Comparison:
-    """The comparison, computed once per variant, round, data and language (names are in it)."""
+def _cache_key(variant: Variant, round_: Round) -> str:
+    """Per variant (never changed), round, data and language (names are in the comparison)."""
     fingerprint = repr(comparing.data_fingerprint(round_)).encode()
-    key = ":".join(
+    return ":".join(
         [
             "lab:comparison",
             str(variant.pk),
@@ -121,32 +124,35 @@ def _comparison(variant: Variant, round_: Round) -> comparing.Comparison:
             translation.get_language() or "en",
         ]
     )
+
+
+def _comparison(variant: Variant, round_: Round, key: str) -> comparing.Comparison:
+    """The comparison, computed once per cache key."""
     found = cache.get(key)
     if found is None:
         data = comparing.load_round_data(round_)
         found = comparing.compare(data, methodology_of(variant))
         cache.set(key, found, KEEP_SECONDS)
-    return found, key
+    return found
 
 
 @login_required
 def comparison(request, pk: int, round_code: str):
     variant, round_ = _variant_and_round(request, pk, round_code)
-    result, key = _comparison(variant, round_)
+    key = _cache_key(variant, round_)
     # The tables (the heavy part of the page) are kept with the comparison they show.
-    body_key = f"{key}:body"
-    body = cache.get(body_key)
+    body = cache.get(f"{key}:body")
     if body is None:
         body = render_to_string(
             "lab/comparison_body.html",
             {
                 "variant": variant,
                 "round": round_,
-                "comparison": result,
+                "comparison": _comparison(variant, round_, key),
                 "official_aggregate": sorted(engine.OFFICIAL.aggregate_categories),
             },
         )
-        cache.set(body_key, body, KEEP_SECONDS)
+        cache.set(f"{key}:body", body, KEEP_SECONDS)
     return render(
         request,
         "lab/comparison.html",
@@ -157,12 +163,13 @@ def comparison(request, pk: int, round_code: str):
 @login_required
 def comparison_workbook(request, pk: int, round_code: str):
     variant, round_ = _variant_and_round(request, pk, round_code)
-    result, _key = _comparison(variant, round_)
+    result = _comparison(variant, round_, _cache_key(variant, round_))
+    creator = variant.created_by
     export = ComparisonExport(
         variant_pk=variant.pk,
         variant_name=variant.name,
         variant_reason=variant.reason,
-        created_by=variant.created_by.get_full_name() or variant.created_by.username,
+        created_by=creator.get_full_name() or creator.username,
         created_at=timezone.localtime(variant.created_at),
         based_on=variant.based_on,
         comparison=result,

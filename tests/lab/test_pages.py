@@ -359,3 +359,15 @@ def test_a_variant_never_leaks_into_public_pages_downloads_or_the_api(client, ro
         Release.objects.count(),
         ReleaseResult.objects.count(),
     ) == (records, releases, released)
+
+
+def test_a_newly_validated_submission_shows_in_the_comparison_at_once(
+    client, round_2021, analyst, variant
+):
+    client.force_login(analyst)
+    assert "3 countries rescored" in client.get(comparison_url(variant)).content.decode()
+    validated_submission(
+        round=round_2021, country=Country.objects.get(iso3="FRA"), answers=answers_for_overall(4)
+    )
+    page = client.get(comparison_url(variant)).content.decode()
+    assert "4 countries rescored" in page
