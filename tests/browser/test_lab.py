@@ -7,12 +7,24 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from geography.models import Country
+from tests.browser.test_accessibility import blocking_violations, describe
 from tests.browser.test_login import PASSWORD, log_in
 from tests.factories import AnalystFactory, RoundFactory
 from tests.lab.test_pages import AT_78_3
 from tests.scoring.factories import answers_for_overall, validated_submission
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    """axe-core is injected as an inline script by the test, which the app's CSP rightly blocks."""
+    return {**browser_context_args, "bypass_csp": True}
+
+
+def expect_no_blocking_violation(page: Page) -> None:
+    violations = blocking_violations(page)
+    assert not violations, describe(violations)
 
 
 @pytest.fixture
@@ -33,7 +45,9 @@ def test_an_analyst_creates_a_variant_and_compares_it_on_a_round(
     page.get_by_role("link", name="Methodology lab").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Methodology lab")
     expect(page.locator("#official-note")).to_contain_text("The official methodology")
+    expect_no_blocking_violation(page)
     page.get_by_role("link", name="New variant").click()
+    expect_no_blocking_violation(page)
 
     page.get_by_label("Name").fill("Meets from 75")
     page.get_by_label("Why").fill("Is 80 too strict for Meets?")
@@ -46,6 +60,7 @@ def test_an_analyst_creates_a_variant_and_compares_it_on_a_round(
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Meets from 75")
     expect(page.locator("#not-official")).to_contain_text("Variant, not official")
+    expect_no_blocking_violation(page)
     page.get_by_role("link", name="Compare on 2021").click()
 
     expect(page.locator("#not-official")).to_contain_text("Variant, not official")
@@ -59,3 +74,14 @@ def test_an_analyst_creates_a_variant_and_compares_it_on_a_round(
     )
     senegal = page.locator("#lab-countries").get_by_role("row", name=re.compile("^Senegal"))
     expect(senegal).to_contain_text("up")
+    expect_no_blocking_violation(page)
+
+    # A bad number is refused with a message, and the focus can reach the field from it.
+    page.goto(live_server.url + "/lab/variants/new/")
+    page.get_by_label("Name").fill("Broken")
+    page.get_by_label("Why").fill("To see the message")
+    thresholds = page.get_by_role("group", name="Thresholds: lowest score of each category")
+    thresholds.get_by_label("Meets", exact=True).fill("0.1e1")
+    page.get_by_role("button", name="Save the variant").click()
+    expect(page.locator("#form-errors")).to_contain_text("Give an exact number")
+    expect_no_blocking_violation(page)
