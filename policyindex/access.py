@@ -170,6 +170,12 @@ def can_review(user) -> bool:
     return user.is_authenticated and user.is_active and (user.is_analyst or user.is_administrator)
 
 
+def can_use_lab(user) -> bool:
+    """The methodology lab (variants of the methodology, never official) is for analysts and
+    administrators; focal points are answered 404, anonymous visitors are sent to log in."""
+    return user.is_authenticated and user.is_active and (user.is_analyst or user.is_administrator)
+
+
 def visible_country_or_404(user, **lookup) -> Country:
     try:
         return countries_visible_to(user).get(**lookup)

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "review",
     "results",
     "offline",
+    "lab",
     "policyindex",
     "django.contrib.admin",
     "django.contrib.auth",

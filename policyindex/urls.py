@@ -34,4 +34,5 @@ urlpatterns = [
     path("", include("review.urls")),
     path("", include("results.urls")),
     path("", include("offline.urls")),
+    path("", include("lab.urls")),
 ]

@@ -9,6 +9,8 @@ from django.apps import apps
 from django.db import connection, transaction
 
 from kernel.append_only import AppendOnlyError, AppendOnlyModel
+from lab.models import Variant
+from lab.rules import official_rules
 from offline.models import WorkbookUpload
 from questionnaire.models import Submission
 from questionnaire.services.evidence import remove_evidence_file
@@ -83,6 +85,13 @@ FACTORIES = {
     "scoring.ReleaseResult": lambda s: released_result_of(s),
     "scoring.MethodologyVersion": lambda s: MethodologyVersion.objects.create(
         version="10.7.2/test/9", rules={"version": "10.7.2/test/9"}
+    ),
+    "lab.Variant": lambda s: Variant.objects.create(
+        name="Threshold 75",
+        reason="a test",
+        based_on="10.7.2/2021-03-01/1",
+        rules=official_rules(),
+        created_by=AnalystFactory(),
     ),
     "offline.WorkbookUpload": lambda s: WorkbookUpload.objects.create(
         submission=s,
