@@ -6,6 +6,7 @@ import io
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -13,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from policyindex.access import can_use_lab
+from policyindex.access import can_run_lab_on_round, can_use_lab
 from questionnaire.models import Round
 from scoring import engine
 
@@ -98,7 +99,9 @@ def variant_detail(request, pk: int):
         {
             "variant": variant,
             "rows": rule_rows(variant.rules, instrument_labels()),
-            "rounds": comparing.rounds_with_results(),
+            "rounds": [
+                r for r in comparing.rounds_with_results() if can_run_lab_on_round(request.user, r)
+            ],
         },
     )
 
@@ -109,6 +112,8 @@ def _variant_and_round(request, pk: int, round_code: str):
     round_ = comparing.round_with_fingerprint(round_code)
     if variant is None or round_ is None:
         raise Http404
+    if not can_run_lab_on_round(request.user, round_):
+        raise PermissionDenied
     return variant, round_
 
 

@@ -410,6 +410,15 @@ def report_countries_visible_to(user, round_: Round) -> QuerySet[Country] | None
     return countries_visible_to(user)
 
 
+def can_run_lab_on_round(user, round_: Round) -> bool:
+    """Whether the user may rescore the round in the methodology lab: a published round for any
+    lab user; before publication, only those who see every country (a comparison shows every
+    country's category and every region's share)."""
+    if not can_use_lab(user):
+        return False
+    return report_countries_visible_to(user, round_) is None
+
+
 def history_countries_visible_to(user) -> QuerySet[Country] | None:
     """The countries whose history (state changes, every score record, reasons) the internal
     sheet of a round report may carry; None means every country. History is never public: it

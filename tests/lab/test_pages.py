@@ -371,3 +371,21 @@ def test_a_newly_validated_submission_shows_in_the_comparison_at_once(
     )
     page = client.get(comparison_url(variant)).content.decode()
     assert "4 countries rescored" in page
+
+
+def test_an_analyst_scoped_to_some_regions_runs_the_lab_only_on_published_rounds(
+    client, round_2021, variant
+):
+    from geography.models import Region
+
+    africa = Region.objects.get(kind=Region.Kind.SDG, m49=202)
+    client.force_login(AnalystFactory(regions=[africa]))
+
+    # Before publication a comparison would show countries and regions outside their scope.
+    assert client.get(comparison_url(variant)).status_code == 403
+    assert client.get(comparison_url(variant) + "comparison.xlsx").status_code == 403
+    detail = client.get(reverse("lab:variant", kwargs={"pk": variant.pk})).content.decode()
+    assert comparison_url(variant) not in detail
+
+    round_services.round_publish(round=round_2021, by=None, reason="test")
+    assert client.get(comparison_url(variant)).status_code == 200
