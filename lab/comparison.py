@@ -30,7 +30,9 @@ from scoring.selectors import (
 
 from .rules import without_item
 
-AGGREGATE_KINDS = (Region.Kind.WORLD, Region.Kind.SDG, Region.Kind.GROUPING)
+# Every region the results pages aggregate: World, SDG regions, UN groupings, then the M49
+# regions, sub-regions and intermediate regions.
+AGGREGATE_KINDS = tuple(Region.Kind)
 CATEGORY_CODES = (1, 2, 3, 4)
 
 
@@ -40,7 +42,7 @@ class CountryAnswers:
     name: str
     iso3: str
     answers: dict
-    # The WORLD, SDG region and UN groupings the country counts in (region ids).
+    # Every region the country counts in (region ids): World, SDG region, UN groupings, M49.
     regions: tuple[int, ...]
 
 
@@ -225,7 +227,14 @@ def load_round_data(round_: Round) -> RoundData:
         if record_id is None or record_id not in answers_of:
             not_rescored.append(country.display_name)
             continue
-        in_regions = (*world, country.sdg_region_id, *groupings.get(country_id, ()))
+        in_regions = (
+            *world,
+            country.sdg_region_id,
+            *groupings.get(country_id, ()),
+            country.m49_region_id,
+            country.m49_subregion_id,
+            country.intermediate_region_id,
+        )
         rescored.append(
             CountryAnswers(
                 country_id=country_id,

@@ -14,6 +14,11 @@ urlpatterns = [
         name="comparison",
     ),
     path(
+        "lab/variants/<int:pk>/rounds/<slug:round_code>/countries/<str:iso3>/",
+        views.country,
+        name="country",
+    ),
+    path(
         "lab/variants/<int:pk>/rounds/<slug:round_code>/comparison.xlsx",
         views.comparison_workbook,
         name="comparison-workbook",

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from policyindex.access import can_run_lab_on_round, can_use_lab
 from questionnaire.models import Round
 from scoring import engine
+from scoring.methodologies import official_methodology
+from scoring.selectors import sensitivity_rows
 
 from . import comparison as comparing
 from .forms import VariantForm
@@ -162,6 +164,37 @@ def comparison(request, pk: int, round_code: str):
         request,
         "lab/comparison.html",
         {"variant": variant, "round": round_, "body": body},
+    )
+
+
+@login_required
+def country(request, pk: int, round_code: str, iso3: str):
+    """One country of the comparison: its categories under both, and which answers would move its
+    overall category up or down under each (the fewest, ``scoring.sensitivity``)."""
+    variant, round_ = _variant_and_round(request, pk, round_code)
+    data = comparing.load_round_data(round_)
+    found = next((c for c in data.countries if c.iso3 == iso3.upper()), None)
+    if found is None:
+        raise Http404
+    methodology = methodology_of(variant)
+    round_ = Round.objects.select_related("version").get(pk=round_.pk)
+    official = official_methodology(round_.version)
+    return render(
+        request,
+        "lab/country.html",
+        {
+            "variant": variant,
+            "round": round_,
+            "country": found,
+            "official": comparing.score(found.answers, official),
+            "under_variant": comparing.score(found.answers, methodology),
+            "variant_sensitivity": sensitivity_rows(
+                round=round_, answers=found.answers, methodology=methodology
+            ),
+            "official_sensitivity": sensitivity_rows(
+                round=round_, answers=found.answers, methodology=official
+            ),
+        },
     )
 
 

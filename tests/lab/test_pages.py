@@ -389,3 +389,25 @@ def test_an_analyst_scoped_to_some_regions_runs_the_lab_only_on_published_rounds
 
     round_services.round_publish(round=round_2021, by=None, reason="test")
     assert client.get(comparison_url(variant)).status_code == 200
+
+
+def test_a_countrys_page_says_which_answers_its_category_rests_on_under_both(
+    client, round_2021, analyst, variant
+):
+    client.force_login(analyst)
+    comparison = client.get(comparison_url(variant)).content.decode()
+    url = reverse("lab:country", kwargs={"pk": variant.pk, "round_code": "2021", "iso3": "SEN"})
+    assert url in comparison
+
+    html = client.get(url).content.decode()
+
+    assert "Variant, not official" in html
+    # At 78.3: officially one answer from "Meets"; under threshold 75 it already meets, and
+    # one answer from falling back.
+    official = html[html.index('id="official-sensitivity"') :]
+    assert "Up to “Meets”: 1 answer would have to change" in official
+    under_variant = html[
+        html.index('id="variant-sensitivity"') : html.index('id="official-sensitivity"')
+    ]
+    assert "Up to “Fully meets”" in under_variant and "Down to “Partially meets”" in under_variant
+    assert client.get(url.replace("SEN", "KEN")).status_code == 404  # imported: no answers
