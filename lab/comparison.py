@@ -33,6 +33,8 @@ from .rules import without_item
 # Every region the results pages aggregate: World, SDG regions, UN groupings, then the M49
 # regions, sub-regions and intermediate regions.
 AGGREGATE_KINDS = tuple(Region.Kind)
+# Shown even without a rescored country (as the results pages show them); M49 regions only with.
+ALWAYS_SHOWN = (Region.Kind.WORLD, Region.Kind.SDG, Region.Kind.GROUPING)
 CATEGORY_CODES = (1, 2, 3, 4)
 
 
@@ -295,6 +297,8 @@ def aggregates(
     rows = []
     for region in data.regions:
         before, after = official_by_region.get(region.pk, []), variant_by_region.get(region.pk, [])
+        if not before and region.kind not in ALWAYS_SHOWN:
+            continue  # an M49 region without a rescored country: nothing to compare
         rows.append(
             AggregateRow(
                 region=region,
