@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
 from questionnaire.instrument_cache import version_items
@@ -57,6 +58,11 @@ def aggregate_label(codes) -> str:
     return ", ".join(category_label(c) for c in sorted(codes))
 
 
+def shown_number(value) -> str:
+    """A rule's number as the page's language writes it ("0,5" in French and Spanish)."""
+    return decimal_str(value).replace(".", get_format("DECIMAL_SEPARATOR"))
+
+
 def rule_rows(rules: dict, labels: Labels, *, reference: dict | None = None) -> list[dict]:
     """One row per rule: what it is, the official value, this rules' value and whether it
     differs. Values are shown as a person would type them ("0.5", "1/3")."""
@@ -71,8 +77,8 @@ def rule_rows(rules: dict, labels: Labels, *, reference: dict | None = None) -> 
                 {
                     "group": _("Option values"),
                     "label": f"{number}. {domain}: {labels.options[number][code]}",
-                    "official": decimal_str(parse_exact(value)),
-                    "value": decimal_str(parse_exact(rules["values"][number_text][code])),
+                    "official": shown_number(parse_exact(value)),
+                    "value": shown_number(parse_exact(rules["values"][number_text][code])),
                     "changed": f"value:{number}:{code}" in changed,
                 }
             )
@@ -82,8 +88,8 @@ def rule_rows(rules: dict, labels: Labels, *, reference: dict | None = None) -> 
             {
                 "group": _("Domain weights"),
                 "label": f"{number}. {labels.domains[number]}",
-                "official": decimal_str(parse_exact(weight)),
-                "value": decimal_str(parse_exact(rules["weights"][number_text])),
+                "official": shown_number(parse_exact(weight)),
+                "value": shown_number(parse_exact(rules["weights"][number_text])),
                 "changed": f"weight:{number}" in changed,
             }
         )
@@ -92,8 +98,8 @@ def rule_rows(rules: dict, labels: Labels, *, reference: dict | None = None) -> 
             {
                 "group": _("Thresholds (lowest score of the category)"),
                 "label": category_label(index + 2),
-                "official": decimal_str(parse_exact(threshold)),
-                "value": decimal_str(parse_exact(rules["thresholds"][index])),
+                "official": shown_number(parse_exact(threshold)),
+                "value": shown_number(parse_exact(rules["thresholds"][index])),
                 "changed": f"threshold:{index}" in changed,
             }
         )

@@ -413,3 +413,10 @@ def test_a_countrys_page_says_which_answers_its_category_rests_on_under_both(
     ]
     assert "Up to “Fully meets”" in under_variant and "Down to “Partially meets”" in under_variant
     assert client.get(url.replace("SEN", "KEN")).status_code == 404  # imported: no answers
+
+
+def test_rules_are_shown_with_the_languages_decimal_separator(client, instrument, analyst, variant):
+    client.force_login(analyst)
+    client.cookies["django_language"] = "fr"
+    html = client.get(reverse("lab:variant", kwargs={"pk": variant.pk})).content.decode()
+    assert ">0,5<" in html and ">0.5<" not in html
