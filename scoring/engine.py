@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -235,6 +236,15 @@ class DomainRule:
     item_codes: tuple[str, ...]
     option_values: Mapping[str, Fraction]
     weight: Fraction = Fraction(1)
+
+    @cached_property
+    def scaled_values(self) -> tuple[int, Mapping[str, int]]:
+        """A common denominator of the option values and each value times it (an integer), so a
+        domain's sum is added in integers (officially 2: the twice-the-sum of the README)."""
+        denominator = math.lcm(*(Fraction(v).denominator for v in self.option_values.values()))
+        return denominator, MappingProxyType(
+            {code: int(Fraction(v) * denominator) for code, v in self.option_values.items()}
+        )
 
 
 @dataclass(frozen=True)
@@ -511,7 +521,8 @@ def compute_score(
 
     domain_results: list[DomainResult] = []
     for rule in methodology.domains:
-        total = Fraction(0)
+        denominator, scaled = rule.scaled_values
+        scaled_sum = 0
         counted = 0
         imputed: list[str] = []
         for code in rule.item_codes:
@@ -520,15 +531,16 @@ def compute_score(
                 imputed.append(code)
                 counted += counts_unanswered
             else:
-                total += rule.option_values[value]
+                scaled_sum += scaled[value]
                 counted += 1
-        score = total * 100 / counted if counted else Fraction(0)
+        score = Fraction(scaled_sum * 100, denominator * counted) if counted else Fraction(0)
+        twice, remainder = divmod(scaled_sum * 2, denominator)
         domain_results.append(
             DomainResult(
                 number=rule.number,
                 sdmx=rule.sdmx,
-                twice_sum=_whole_if_possible(total * 2),
-                sum_of_codes=total,
+                twice_sum=twice if remainder == 0 else Fraction(scaled_sum * 2, denominator),
+                sum_of_codes=Fraction(scaled_sum, denominator),
                 item_count=counted,
                 score=score,
                 category=category_for_score(score, methodology.thresholds),

@@ -137,6 +137,7 @@ def test_engine_imports_only_the_standard_library():
         "functools",
         "hashlib",
         "json",
+        "math",
         "numbers",
         "types",
     }
