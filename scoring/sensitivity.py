@@ -15,9 +15,11 @@ from dataclasses import dataclass
 
 from scoring.engine import (
     CATEGORIES,
+    IMPUTE_ZERO,
     OFFICIAL,
     Category,
     Methodology,
+    category_for_score,
     compute_score,
     normalise_answers,
 )
@@ -67,6 +69,45 @@ def _distance(answers, methodology, category: Category, direction: str) -> Dista
     target = category.code + step
     if not 1 <= target <= len(CATEGORIES):
         return None
+    if methodology.imputation == IMPUTE_ZERO:
+        return _linear_distance(answers, methodology, target, direction)
+    return _greedy_distance(answers, methodology, target, direction)
+
+
+def _best_option(rule, direction: str) -> str:
+    values = rule.option_values
+    return (max if direction == UP else min)(values, key=lambda code: (values[code], code))
+
+
+def _linear_distance(answers, methodology, target: int, direction: str) -> Distance | None:
+    """When every item counts in its domain's mean, each change moves the overall score by its
+    own amount: the largest moves, in that order, are the fewest that reach the target."""
+    step = 1 if direction == UP else -1
+    total_weight = sum(rule.weight for rule in methodology.domains)
+    moves = []
+    for rule in methodology.domains:
+        extreme = _best_option(rule, direction)
+        share = rule.weight * 100 / (total_weight * len(rule.item_codes))
+        for code in rule.item_codes:
+            now = answers[code]
+            before = rule.option_values[now] if now is not None else 0
+            gain = (rule.option_values[extreme] - before) * share * step
+            if gain > 0 and now != extreme:
+                moves.append((gain, code, extreme))
+    moves.sort(key=lambda move: -move[0])  # stable: equal moves keep the instrument's order
+    score = compute_score(answers, methodology).overall.score
+    shifts: list[AnswerShift] = []
+    for gain, code, option in moves:
+        score += gain * step
+        shifts.append(AnswerShift(code, answers[code], option))
+        reached = category_for_score(score, methodology.thresholds)
+        if (reached.code - target) * step >= 0:
+            return Distance(direction, reached, tuple(shifts))
+    return None
+
+
+def _greedy_distance(answers, methodology, target: int, direction: str) -> Distance | None:
+    step = 1 if direction == UP else -1
     working = dict(answers)
     shifts: list[AnswerShift] = []
     while True:
@@ -76,10 +117,7 @@ def _distance(answers, methodology, category: Category, direction: str) -> Dista
             return Distance(direction, reached, tuple(shifts))
         best = None
         for rule in methodology.domains:
-            values = rule.option_values
-            extreme = (max if direction == UP else min)(
-                values, key=lambda code: (values[code], code)
-            )
+            extreme = _best_option(rule, direction)
             for code in rule.item_codes:
                 now = working[code]
                 if now == extreme or (direction == DOWN and now is None):

@@ -5,10 +5,11 @@ from fractions import Fraction
 
 import pytest
 from django.urls import reverse
+from hypothesis import given, settings
 
-from scoring.engine import OFFICIAL, compute_score
+from scoring.engine import OFFICIAL, compute_score, normalise_answers
 from scoring.sensitivity import DOWN, UP, sensitivity
-from tests.scoring.test_methodology import README_EXAMPLE
+from tests.scoring.test_methodology import README_EXAMPLE, answers_strategy
 
 
 def apply(answers, distance):
@@ -74,3 +75,22 @@ def test_the_country_page_shows_which_answers_the_category_rests_on(client, inst
     assert 'id="sensitivity"' in html
     assert "Up to “Meets”: 1 answer would have to change" in html
     assert "Down to “Requires further progress”: 12 answers would have to change" in html
+
+
+@settings(max_examples=60, deadline=None)
+@given(answers_strategy)
+def test_the_direct_count_agrees_with_rescoring_change_by_change(answers):
+    from scoring import sensitivity as module
+
+    current = dict(normalise_answers(answers))
+    category = compute_score(current).overall.category
+    for direction in (UP, DOWN):
+        target = category.code + (1 if direction == UP else -1)
+        if not 1 <= target <= 4:
+            continue
+        direct = module._linear_distance(current, OFFICIAL, target, direction)
+        rescored = module._greedy_distance(current, OFFICIAL, target, direction)
+        assert (direct is None) == (rescored is None)
+        if direct is not None:
+            assert direct.count == rescored.count
+            assert direct.category == compute_score(apply(current, direct)).overall.category
