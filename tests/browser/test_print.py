@@ -10,7 +10,7 @@ from tests.browser.test_accessibility import expect_accessible
 from tests.browser.test_login import PASSWORD, log_in
 from tests.factories import CountryFactory, FocalPointFactory, RoundFactory
 from tests.questionnaire.factories import SubmissionFactory, save_as
-from tests.test_print_view import needs_weasyprint
+from tests.questionnaire.test_print_view import needs_weasyprint
 from tests.workflow import submit
 
 pytestmark = pytest.mark.django_db(transaction=True)

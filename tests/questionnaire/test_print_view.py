@@ -17,7 +17,7 @@ from questionnaire import printing
 from questionnaire.printing import Choice, CopyNotFound, print_domains, read_choice
 from questionnaire.services.answers import AnswerInput
 from review.services.submissions import submission_return
-from tests.factories import AnalystFactory, CountryFactory, FocalPointFactory, RoundFactory
+from tests.factories import AnalystFactory, CountryFactory, FocalPointFactory
 from tests.questionnaire.factories import SubmissionFactory, save_as
 from tests.workflow import submit
 
@@ -33,21 +33,6 @@ HEALTH_ACT = AnswerInput(
     citation="Official Gazette No. 12",
     comment="Confirmed by the ministry.",
 )
-
-
-@pytest.fixture
-def open_round(instrument):
-    return RoundFactory(version=instrument, code="round-open", reference_year=2030)
-
-
-@pytest.fixture
-def kenya(db):
-    return CountryFactory(iso3="KEN", name="Kenya", name_fr="Kenya (fr)")
-
-
-@pytest.fixture
-def focal_point(kenya):
-    return FocalPointFactory(username="wanjiru", first_name="Wanjiru", countries=[kenya])
 
 
 @pytest.fixture
