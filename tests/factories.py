@@ -1,11 +1,13 @@
 """factory_boy factories: each test builds just the data it needs."""
 
+import csv
 import datetime
 
 import factory
 from django.utils import timezone
 
 from accounts.models import PasswordResetRequest, User
+from fixtures.paths import COUNTRIES_FILE
 from geography.models import Country, Region
 from questionnaire.models import Round
 
@@ -20,12 +22,35 @@ class RegionFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Region {n}")
 
 
+def _real_country_m49_codes():
+    with COUNTRIES_FILE.open(encoding="utf-8") as rows:
+        return frozenset(row["m49"] for row in csv.DictReader(rows))
+
+
+# Tests give named countries their real codes (Ghana is 288), in any order with generated
+# ones, so a generated code is never a real one, nor one already in the database.
+_REAL_M49 = _real_country_m49_codes()
+
+
+def _first_unused(field, codes):
+    for code in codes:
+        if code not in _REAL_M49 and not Country.objects.filter(**{field: code}).exists():
+            return code
+    raise RuntimeError(f"every generated {field} is taken")
+
+
 class CountryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Country
 
-    m49 = factory.Sequence(lambda n: f"{n % 1000:03d}")
-    iso3 = factory.Sequence(lambda n: f"X{n // 26 % 26 + 65:c}{n % 26 + 65:c}")
+    m49 = factory.Sequence(
+        lambda n: _first_unused("m49", (f"{(n + k) % 1000:03d}" for k in range(1000)))
+    )
+    iso3 = factory.Sequence(
+        lambda n: _first_unused(
+            "iso3", (f"X{(n + k) // 26 % 26 + 65:c}{(n + k) % 26 + 65:c}" for k in range(676))
+        )
+    )
     iso2 = factory.LazyAttribute(lambda o: o.iso3[:2])
     name = factory.Sequence(lambda n: f"Country {n}")
     name_fr = factory.LazyAttribute(lambda o: f"Pays {o.name}")
