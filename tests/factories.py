@@ -98,7 +98,7 @@ class RoundFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Round
 
-    code = factory.Sequence(lambda n: f"round-{n}")
+    code = factory.Sequence(lambda n: f"round-n{n}")  # never a code a test names
     name = factory.Sequence(lambda n: f"Round {n}")
     reference_year = factory.Sequence(lambda n: 2030 + n)
     opens_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
