@@ -25,11 +25,14 @@ def anonymous_page(request, *, key: str, template: str, context, seconds: int) -
     with everything the page shows; the language and the path are added here: the pages ignore
     query strings, so these do not multiply the copies). ``context`` is a
     function returning the context, called only when the page is not cached."""
-    key = f"results:page:{key}:{get_language()}:{request.path}"
-    html = cache.get(key)
-    if html is None:
+    key = f"results:page-bytes:{key}:{get_language()}:{request.path}"
+    parts = cache.get(key)
+    if parts is None:
         html = render_to_string(
             template, {**context(), "csrf_token": TOKEN_PLACEHOLDER}, request=request
         )
-        cache.set(key, html, seconds)
-    return HttpResponse(html.replace(TOKEN_PLACEHOLDER, get_token(request)))
+        # Kept encoded and split at the placeholder: each answer only joins bytes, never
+        # searches or encodes the whole page again.
+        parts = html.encode().split(TOKEN_PLACEHOLDER.encode())
+        cache.set(key, parts, seconds)
+    return HttpResponse(get_token(request).encode().join(parts))
