@@ -339,15 +339,20 @@ def save(request, round_code: str, iso3: str):
     if posted.errors or outcome.conflicts:
         return _with_what_was_not_saved(request, questionnaire, posted, outcome)
     response = redirect(questionnaire.url)
-    language = request.POST.get("switch_language")
-    if language in dict(settings.LANGUAGES):
-        _set_language_cookie(response, language)
+    set_language_chosen_on_the_form(request, response)
     # Lazy: translated when shown, in the language of the next page.
     if outcome.changed:
         messages.success(request, gettext_lazy("Draft saved."))
     else:
         messages.info(request, gettext_lazy("Nothing had changed since the last save."))
     return response
+
+
+def set_language_chosen_on_the_form(request, response) -> None:
+    """The form's language buttons save the draft, then the next page is in the chosen language."""
+    language = request.POST.get("switch_language")
+    if language in dict(settings.LANGUAGES):
+        _set_language_cookie(response, language)
 
 
 def _set_language_cookie(response, language: str) -> None:

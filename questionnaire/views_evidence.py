@@ -20,7 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kernel.messages import translate_when_shown
 from policyindex.access import can_see_evidence_file
 
-from .evidence_markup import file_input_name
+from . import views
+from .evidence_markup import FILE_FIELD, file_input_name
 from .evidence_types import FileRefused, check_upload, download_name
 from .forms import read_posted
 from .instrument_cache import version_items
@@ -118,11 +119,19 @@ def _form_again(request, questionnaire: Questionnaire, file_errors: dict[str, st
     return render(request, "questionnaire/fill.html", context, status=422)
 
 
-@require_POST
-@login_required
-def attach_files(request, round_code: str, iso3: str):
-    """The questionnaire's form sent by an "Attach" button: checks every chosen file, then saves
-    the draft and attaches them; a refused file saves nothing."""
+def files_were_chosen(request) -> bool:
+    """Whether the posted form carries a file at any item (browsers send no file for an empty
+    control). The form is multipart, so whichever of its buttons was pressed, chosen files come
+    along and must not be dropped."""
+    suffix = f"-{FILE_FIELD}"
+    return any(name.endswith(suffix) for name in request.FILES)
+
+
+def _save_and_attach(request, round_code: str, iso3: str, *, pressed: str | None = None):
+    """Checks every chosen file, then saves the draft from the posted form and attaches them; a
+    refused file saves nothing. ``pressed`` is the item whose "Attach" was used, which then needs
+    a file. Returns (questionnaire, posted, outcome, codes of the items given a file) or a
+    response when nothing was saved."""
     questionnaire = _questionnaire(request, round_code, iso3)
     if questionnaire.refusal:
         return _refused_here(request, questionnaire)
@@ -133,12 +142,10 @@ def attach_files(request, round_code: str, iso3: str):
             questionnaire=questionnaire,
         )
     items = version_items(questionnaire.round.version)
-    codes = {item.code for item in items}
     chosen = _chosen_files(request, items)
     accepted, errors = _checked(questionnaire, chosen)
-    pressed = request.POST.get("attach", "")
-    if not chosen:
-        code = pressed if pressed in codes else items[0].code
+    if pressed is not None and not chosen:
+        code = pressed if pressed in {item.code for item in items} else items[0].code
         errors[code] = _("Choose a file to attach first.")
     if errors:
         return _form_again(request, questionnaire, errors)
@@ -162,20 +169,80 @@ def attach_files(request, round_code: str, iso3: str):
             except EvidenceRefused as refusal:
                 messages.error(request, refusal.message)
             else:
-                attached.append((code, checked.name))
-    for code, name in attached:
-        messages.success(
-            request,
-            translate_when_shown(
-                gettext_lazy("“%(name)s” was attached to item %(code)s."), name=name, code=code
-            ),
-        )
+                attached.append(code)
+                messages.success(
+                    request,
+                    translate_when_shown(
+                        gettext_lazy("“%(name)s” was attached to item %(code)s."),
+                        name=checked.name,
+                        code=code,
+                    ),
+                )
     questionnaire.submission = _fresh(questionnaire.submission, questionnaire)
+    return questionnaire, posted, outcome, attached
+
+
+@require_POST
+@login_required
+def attach_files(request, round_code: str, iso3: str):
+    """The questionnaire's form sent by an "Attach" button: checks every chosen file, then saves
+    the draft and attaches them; a refused file saves nothing."""
+    pressed = request.POST.get("attach", "")
+    saved = _save_and_attach(request, round_code, iso3, pressed=pressed)
+    if not isinstance(saved, tuple):
+        return saved
+    questionnaire, posted, outcome, attached = saved
     if posted.errors or outcome.conflicts:
         return _with_what_was_not_saved(request, questionnaire, posted, outcome)
     if outcome.changed:
         messages.success(request, gettext_lazy("Draft saved."))
-    return redirect(_at_item(questionnaire, attached[0][0] if attached else pressed))
+    return redirect(_at_item(questionnaire, attached[0] if attached else pressed))
+
+
+@require_POST
+@login_required
+def save(request, round_code: str, iso3: str):
+    """ "Save draft", and a change of language (which saves first): with a file chosen at any
+    item, the file is attached with the save, as "Attach" would."""
+    if not files_were_chosen(request):
+        return views.save(request, round_code, iso3)
+    saved = _save_and_attach(request, round_code, iso3)
+    if not isinstance(saved, tuple):
+        return saved
+    questionnaire, posted, outcome, attached = saved
+    if posted.errors or outcome.conflicts:
+        return _with_what_was_not_saved(request, questionnaire, posted, outcome)
+    if outcome.changed:
+        messages.success(request, gettext_lazy("Draft saved."))
+    response = redirect(_at_item(questionnaire, attached[0] if attached else ""))
+    views.set_language_chosen_on_the_form(request, response)
+    return response
+
+
+@require_POST
+@login_required
+def submit(request, round_code: str, iso3: str):
+    """ "Submit the questionnaire…" with a file chosen: the file is attached and the draft saved
+    first, and the focal point, back at the form, sees both before submitting."""
+    if not files_were_chosen(request):
+        return views.submit_for_review(request, round_code, iso3)
+    saved = _save_and_attach(request, round_code, iso3)
+    if not isinstance(saved, tuple):
+        return saved
+    questionnaire, posted, outcome, attached = saved
+    if posted.errors or outcome.conflicts:
+        messages.error(request, gettext_lazy("The questionnaire was not submitted."))
+        return _with_what_was_not_saved(request, questionnaire, posted, outcome)
+    if outcome.changed:
+        messages.success(request, gettext_lazy("Your changes were saved as a draft."))
+    messages.info(
+        request,
+        gettext_lazy(
+            "The questionnaire was not submitted yet: the files you chose were attached first. "
+            "Check them, then submit again."
+        ),
+    )
+    return redirect(_at_item(questionnaire, attached[0] if attached else ""))
 
 
 # --- Removing ---------------------------------------------------------------------------------
@@ -217,10 +284,13 @@ def remove_file(request, round_code: str, iso3: str, key):
     evidence_file = _file_of(request, questionnaire, key)
     code = evidence_file.item.code
     if request.method == "POST" and request.POST.get("confirmed") != "1":
-        merged = _merge_posted(request, round_code, iso3)
+        if files_were_chosen(request):
+            merged = _save_and_attach(request, round_code, iso3)
+        else:
+            merged = _merge_posted(request, round_code, iso3)
         if not isinstance(merged, tuple):
             return merged
-        questionnaire, posted, outcome = merged
+        questionnaire, posted, outcome = merged[:3]
         if posted.errors or outcome.conflicts:
             messages.info(
                 request,

@@ -130,6 +130,96 @@ def test_a_file_chosen_at_another_item_is_attached_too(client, focal_point, draf
     ]
 
 
+def test_the_questionnaire_s_form_sends_chosen_files_with_every_button(client, focal_point, draft):
+    client.force_login(focal_point)
+    html = client.get(urls(draft)["fill"]).content.decode()
+    assert 'id="questionnaire" enctype="multipart/form-data"' in html
+
+
+def test_save_draft_with_a_file_chosen_attaches_it_with_the_save(client, focal_point, draft):
+    """Without JavaScript too: a file chosen, then "Save draft" pressed, is never left behind."""
+    client.force_login(focal_point)
+    data = form_data(draft, answers={"1a": {"policy_name": "Aliens Act"}})
+    data["1a-evidence_file"] = upload("Aliens Act.pdf", pdf_bytes())
+
+    response = client.post(reverse("questionnaire:save", args=["round-open", "KEN"]), data)
+
+    assert response.status_code == 302
+    assert response["Location"].endswith("#files-1a")
+    assert answer(draft).policy_name == "Aliens Act"
+    assert EvidenceFile.objects.get().original_name == "Aliens Act.pdf"
+    html = client.get(response["Location"]).content.decode()
+    assert "“Aliens Act.pdf” was attached to item 1a." in html and "Draft saved." in html
+
+
+def test_changing_language_with_a_file_chosen_attaches_it_and_switches(client, focal_point, draft):
+    client.force_login(focal_point)
+    data = form_data(draft, switch_language="fr")
+    data["2b-evidence_file"] = upload("décret.png", png_bytes())
+
+    response = client.post(reverse("questionnaire:save", args=["round-open", "KEN"]), data)
+
+    assert response.status_code == 302
+    assert response.cookies["django_language"].value == "fr"
+    assert EvidenceFile.objects.get().item.code == "2b"
+    assert "« décret.png » a été joint" in client.get(response["Location"]).content.decode()
+
+
+def test_save_draft_with_a_refused_file_saves_nothing_and_says_why(client, focal_point, draft):
+    client.force_login(focal_point)
+    data = form_data(draft, answers={"1a": {"policy_name": "Typed, not saved yet"}})
+    data["1a-evidence_file"] = upload("law.pdf", exe_bytes())
+
+    response = client.post(reverse("questionnaire:save", args=["round-open", "KEN"]), data)
+
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "its content is not a PDF" in html and 'value="Typed, not saved yet"' in html
+    draft.refresh_from_db()
+    assert draft.revision == 0 and not EvidenceFile.objects.exists()
+
+
+def test_submitting_with_a_file_chosen_attaches_it_and_asks_to_submit_again(
+    client, focal_point, draft
+):
+    answer_all(draft)
+    draft.refresh_from_db()
+    client.force_login(focal_point)
+    data = form_data(draft, action="submit")
+    data["3a-evidence_file"] = upload("policy.pdf", pdf_bytes())
+
+    response = client.post(reverse("questionnaire:submit", args=["round-open", "KEN"]), data)
+
+    assert response.status_code == 302
+    assert response["Location"].endswith("#files-3a")
+    assert EvidenceFile.objects.get().item.code == "3a"
+    draft.refresh_from_db()
+    assert draft.state == "draft"
+    html = client.get(response["Location"]).content.decode()
+    assert (
+        "The questionnaire was not submitted yet: the files you chose were attached first." in html
+    )
+
+
+def test_pressing_remove_with_another_file_chosen_attaches_it_before_asking(
+    client, focal_point, draft
+):
+    evidence_file = attach(draft, focal_point, name="old decree.pdf")
+    draft.refresh_from_db()
+    client.force_login(focal_point)
+    remove_url = file_url(evidence_file, "remove_evidence_file")
+    data = form_data(draft)
+    data["1a-evidence_file"] = upload("new decree.pdf", pdf_bytes("New decree"))
+
+    response = client.post(remove_url, data)
+
+    assert response.status_code == 302 and response["Location"] == remove_url
+    assert sorted(EvidenceFile.objects.current().values_list("original_name", flat=True)) == [
+        "new decree.pdf",
+        "old decree.pdf",
+    ]
+
+
 @pytest.mark.parametrize(
     ("file", "says"),
     [

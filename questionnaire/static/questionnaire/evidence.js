@@ -1,7 +1,7 @@
-/* Evidence files on the questionnaire's form. A file over the size limit is refused as soon as it
-   is chosen (the server checks size and type again), and a file chosen, then "Save draft" pressed,
-   is attached with that save instead of being left behind. No dependency; the page works without
-   it: the "Attach" buttons send the form themselves. */
+/* Evidence files on the questionnaire's form: a file over the size limit is refused as soon as it
+   is chosen (the server checks size and type again). No dependency; the page works without it.
+   The form is multipart, so a chosen file goes with whichever button sends it, and the server
+   attaches it. */
 (function () {
   "use strict";
   var form = document.getElementById("questionnaire");
@@ -46,24 +46,5 @@
         showProblem(input, "");
       }
     });
-  });
-
-  function chosen() {
-    return inputs.filter(function (input) { return input.files && input.files.length; });
-  }
-
-  form.addEventListener("submit", function (event) {
-    var submitter = event.submitter;
-    if (!submitter || submitter.name !== "action" || submitter.value !== "save") return;
-    var language = form.elements.namedItem("switch_language");
-    if (language && language.value) return;
-    var pending = chosen();
-    if (!pending.length) return;
-    // "Save draft" with a file chosen: saved and attached together, through that item's button.
-    var attach = pending[0].closest(".evidence-files").querySelector("button[data-attach]");
-    if (!attach) return;
-    event.preventDefault();
-    // Not from inside this event: a form ignores a new submission while it fires one.
-    window.setTimeout(function () { form.requestSubmit(attach); }, 0);
   });
 })();
