@@ -229,7 +229,7 @@ def submit(request, round_code: str, iso3: str):
     saved = _save_and_attach(request, round_code, iso3)
     if not isinstance(saved, tuple):
         return saved
-    questionnaire, posted, outcome, attached = saved
+    questionnaire, posted, outcome, _attached = saved
     if posted.errors or outcome.conflicts:
         messages.error(request, gettext_lazy("The questionnaire was not submitted."))
         return _with_what_was_not_saved(request, questionnaire, posted, outcome)
@@ -242,7 +242,8 @@ def submit(request, round_code: str, iso3: str):
             "Check them, then submit again."
         ),
     )
-    return redirect(_at_item(questionnaire, attached[0] if attached else ""))
+    # The top of the page, where the messages say it was not submitted yet.
+    return redirect(questionnaire.url)
 
 
 # --- Removing ---------------------------------------------------------------------------------
