@@ -14,8 +14,8 @@ from geography.models import Country
 from kernel.messages import translate_when_shown
 from questionnaire.forms import key_of
 from questionnaire.models import QuestionnaireVersion, Round
+from questionnaire.pages import questionnaire_for_request
 from questionnaire.services.answers import NotEditable
-from questionnaire.views import questionnaire_for_request
 
 from .forms import WorkbookUploadForm
 from .presenter import dry_run_page

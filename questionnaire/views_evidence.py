@@ -23,8 +23,22 @@ from policyindex.access import can_see_evidence_file
 from . import views
 from .evidence_markup import FILE_FIELD, file_input_name
 from .evidence_types import FileRefused, check_upload, download_name
+from .form_saving import (
+    form_with_what_was_not_saved,
+    fresh_submission,
+    merge_posted_form,
+    posted_for_another_questionnaire,
+    set_language_chosen_on_the_form,
+)
 from .forms import read_posted
 from .instrument_cache import version_items
+from .pages import (
+    Questionnaire,
+    questionnaire_for_request,
+    read_only_page,
+    refused_page,
+    review_notes,
+)
 from .presenter import questionnaire_page
 from .services.evidence import (
     EvidenceRefused,
@@ -35,17 +49,6 @@ from .services.evidence import (
     remove_evidence_file,
     room_refusal,
 )
-from .views import (
-    Questionnaire,
-    _fresh,
-    _merge_posted,
-    _posted_for_another_questionnaire,
-    _questionnaire,
-    _read_only,
-    _refused,
-    _review_notes,
-    _with_what_was_not_saved,
-)
 
 
 def _at_item(questionnaire: Questionnaire, code: str) -> str:
@@ -55,7 +58,7 @@ def _at_item(questionnaire: Questionnaire, code: str) -> str:
 def _refused_here(request, questionnaire: Questionnaire):
     """The user may not change this questionnaire: the read-only copy says why."""
     messages.error(request, _("Nothing was saved. %(reason)s") % {"reason": questionnaire.refusal})
-    return _read_only(request, questionnaire, status=403)
+    return read_only_page(request, questionnaire, status=403)
 
 
 # --- Attaching --------------------------------------------------------------------------------
@@ -99,7 +102,7 @@ def _form_again(request, questionnaire: Questionnaire, file_errors: dict[str, st
     file was refused at its item (and the other fields' own problems, if any)."""
     posted = read_posted(version_items(questionnaire.round.version), request.POST)
     if posted.base_revision is None:
-        return _refused(request, _("This form is incomplete; nothing was saved."), status=400)
+        return refused_page(request, _("This form is incomplete; nothing was saved."), status=400)
     page = questionnaire_page(
         **questionnaire.subject, typed=posted.typed, errors=posted.errors, file_errors=file_errors
     )
@@ -111,7 +114,7 @@ def _form_again(request, questionnaire: Questionnaire, file_errors: dict[str, st
     )
     context = {
         **questionnaire.context,
-        **_review_notes(request, questionnaire),
+        **review_notes(request, questionnaire),
         "page": page,
         # The revision the user's form was based on: nothing was merged.
         "revision": posted.base_revision,
@@ -132,11 +135,11 @@ def _save_and_attach(request, round_code: str, iso3: str, *, pressed: str | None
     refused file saves nothing. ``pressed`` is the item whose "Attach" was used, which then needs
     a file. Returns (questionnaire, posted, outcome, codes of the items given a file) or a
     response when nothing was saved."""
-    questionnaire = _questionnaire(request, round_code, iso3)
+    questionnaire = questionnaire_for_request(request, round_code, iso3)
     if questionnaire.refusal:
         return _refused_here(request, questionnaire)
-    if _posted_for_another_questionnaire(request.POST, questionnaire):
-        return _refused(
+    if posted_for_another_questionnaire(request.POST, questionnaire):
+        return refused_page(
             request,
             _("This form was sent for another questionnaire; nothing was saved."),
             questionnaire=questionnaire,
@@ -150,7 +153,7 @@ def _save_and_attach(request, round_code: str, iso3: str, *, pressed: str | None
     if errors:
         return _form_again(request, questionnaire, errors)
 
-    merged = _merge_posted(request, round_code, iso3)
+    merged = merge_posted_form(request, round_code, iso3)
     if not isinstance(merged, tuple):
         return merged
     questionnaire, posted, outcome = merged
@@ -178,7 +181,7 @@ def _save_and_attach(request, round_code: str, iso3: str, *, pressed: str | None
                         code=code,
                     ),
                 )
-    questionnaire.submission = _fresh(questionnaire.submission, questionnaire)
+    questionnaire.submission = fresh_submission(questionnaire.submission, questionnaire)
     return questionnaire, posted, outcome, attached
 
 
@@ -193,7 +196,7 @@ def attach_files(request, round_code: str, iso3: str):
         return saved
     questionnaire, posted, outcome, attached = saved
     if posted.errors or outcome.conflicts:
-        return _with_what_was_not_saved(request, questionnaire, posted, outcome)
+        return form_with_what_was_not_saved(request, questionnaire, posted, outcome)
     if outcome.changed:
         messages.success(request, gettext_lazy("Draft saved."))
     return redirect(_at_item(questionnaire, attached[0] if attached else pressed))
@@ -211,11 +214,11 @@ def save(request, round_code: str, iso3: str):
         return saved
     questionnaire, posted, outcome, attached = saved
     if posted.errors or outcome.conflicts:
-        return _with_what_was_not_saved(request, questionnaire, posted, outcome)
+        return form_with_what_was_not_saved(request, questionnaire, posted, outcome)
     if outcome.changed:
         messages.success(request, gettext_lazy("Draft saved."))
     response = redirect(_at_item(questionnaire, attached[0] if attached else ""))
-    views.set_language_chosen_on_the_form(request, response)
+    set_language_chosen_on_the_form(request, response)
     return response
 
 
@@ -232,7 +235,7 @@ def submit(request, round_code: str, iso3: str):
     questionnaire, posted, outcome, _attached = saved
     if posted.errors or outcome.conflicts:
         messages.error(request, gettext_lazy("The questionnaire was not submitted."))
-        return _with_what_was_not_saved(request, questionnaire, posted, outcome)
+        return form_with_what_was_not_saved(request, questionnaire, posted, outcome)
     if outcome.changed:
         messages.success(request, gettext_lazy("Your changes were saved as a draft."))
     messages.info(
@@ -281,14 +284,14 @@ def _remove_url(questionnaire: Questionnaire, evidence_file) -> str:
 def remove_file(request, round_code: str, iso3: str, key):
     """GET: asks to confirm the removal. POST from the questionnaire's form (its "Remove…"
     button): saves the draft, then asks. POST from the confirmation: removes the file."""
-    questionnaire = _questionnaire(request, round_code, iso3)
+    questionnaire = questionnaire_for_request(request, round_code, iso3)
     evidence_file = _file_of(request, questionnaire, key)
     code = evidence_file.item.code
     if request.method == "POST" and request.POST.get("confirmed") != "1":
         if files_were_chosen(request):
             merged = _save_and_attach(request, round_code, iso3)
         else:
-            merged = _merge_posted(request, round_code, iso3)
+            merged = merge_posted_form(request, round_code, iso3)
         if not isinstance(merged, tuple):
             return merged
         questionnaire, posted, outcome = merged[:3]
@@ -299,14 +302,14 @@ def remove_file(request, round_code: str, iso3: str, key):
                     "The file was not removed: settle the fields below, then press Remove again."
                 ),
             )
-            return _with_what_was_not_saved(request, questionnaire, posted, outcome)
+            return form_with_what_was_not_saved(request, questionnaire, posted, outcome)
         if outcome.changed:
             messages.success(request, gettext_lazy("Draft saved."))
         return redirect(_remove_url(questionnaire, evidence_file))
     if questionnaire.refusal:
         if request.method == "POST":
             return _refused_here(request, questionnaire)
-        return _read_only(request, questionnaire, status=403)
+        return read_only_page(request, questionnaire, status=403)
     if is_removed(evidence_file):
         messages.info(
             request,

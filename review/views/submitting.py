@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kernel.messages import translate_when_shown
-from questionnaire.views import _questionnaire, _read_only, _refused
+from questionnaire.pages import questionnaire_for_request, read_only_page, refused_page
 from review.services.errors import ActionRefused
 from review.services.submissions import (
     ChangedSinceConfirmation,
@@ -20,11 +20,11 @@ from review.services.submissions import (
 @require_POST
 @login_required
 def confirm_submission(request, round_code: str, iso3: str):
-    questionnaire = _questionnaire(request, round_code, iso3)
+    questionnaire = questionnaire_for_request(request, round_code, iso3)
     submission = questionnaire.submission
     if submission is None or questionnaire.refusal:
         if submission is None:
-            return _refused(
+            return refused_page(
                 request, _("There is nothing to submit yet."), questionnaire=questionnaire
             )
         messages.error(
@@ -33,9 +33,9 @@ def confirm_submission(request, round_code: str, iso3: str):
                 gettext_lazy("Not submitted. %(reason)s"), reason=questionnaire.refusal
             ),
         )
-        return _read_only(request, questionnaire, status=403)
+        return read_only_page(request, questionnaire, status=403)
     if request.POST.get("submission") != str(submission.pk):
-        return _refused(
+        return refused_page(
             request,
             _("This form was sent for another questionnaire; nothing was saved."),
             questionnaire=questionnaire,
@@ -43,7 +43,7 @@ def confirm_submission(request, round_code: str, iso3: str):
     try:
         revision = int(request.POST.get("revision", "-1"))
     except ValueError:
-        return _refused(request, _("This form is incomplete; nothing was saved."), status=400)
+        return refused_page(request, _("This form is incomplete; nothing was saved."), status=400)
     try:
         submission_submit(
             submission=submission,
