@@ -48,7 +48,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -198,12 +198,30 @@ _CATEGORY_RE = re.compile(r"\+?(\d+)(?:\.0+)?")
 # --------------------------------------------------------------------------------------------
 
 
+def gettext_noop(message: str) -> str:
+    """Marks an English message for the translation catalogues (``makemessages`` reads calls of
+    this name) and returns it unchanged: the reader imports no Django, and whoever shows a
+    :class:`Problem` to a person translates it into their language (``Problem.translated``)."""
+    return message
+
+
 @dataclass(frozen=True)
 class Problem:
-    """Something wrong with the file. ``line`` is the 1-based physical line (header = 1)."""
+    """Something wrong with the file. ``line`` is the 1-based physical line (header = 1); ``text``
+    is the message in English, its ``%(name)s`` placeholders filled from ``params``."""
 
     line: int | None
-    message: str
+    text: str
+    params: Mapping[str, object] | None = None
+
+    @property
+    def message(self) -> str:
+        return self.text % self.params if self.params else self.text
+
+    def translated(self, gettext: Callable[[str], str]) -> Problem:
+        """The same problem in the language ``gettext`` translates into."""
+        text = gettext(self.text)
+        return Problem(self.line, text % self.params if self.params else text)
 
     def __str__(self) -> str:
         return self.message if self.line is None else f"line {self.line}: {self.message}"
@@ -258,27 +276,41 @@ def _decode(data: bytes | str) -> tuple[str | None, Problem | None]:
     if isinstance(data, str):
         text = data
         if "\x00" in text:
-            return None, Problem(None, "the file is not CSV text (it contains NUL characters)")
+            return None, Problem(
+                None, gettext_noop("the file is not CSV text (it contains NUL characters)")
+            )
     else:
         if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
             return None, Problem(
                 None,
-                "the file is not CSV text: it looks like an Excel workbook or a zip archive; "
-                "save it as 'CSV UTF-8'",
+                gettext_noop(
+                    "the file is not CSV text: it looks like an Excel workbook or a zip archive; "
+                    "save it as 'CSV UTF-8'"
+                ),
             )
         if b"\x00" in data:
             return None, Problem(
-                None, "the file is not CSV text (it contains NUL bytes: a binary or UTF-16 file?)"
+                None,
+                gettext_noop(
+                    "the file is not CSV text (it contains NUL bytes: a binary or UTF-16 file?)"
+                ),
             )
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             return None, Problem(
                 _line_of_offset(data, exc.start),
-                f"the file is not UTF-8 text (undecodable byte at position {exc.start}); "
-                "save it as 'CSV UTF-8'",
+                gettext_noop(
+                    "the file is not UTF-8 text (undecodable byte at position %(position)s); "
+                    "save it as 'CSV UTF-8'"
+                ),
+                {"position": exc.start},
             )
     return text.lstrip("\ufeff"), None
+
+
+def _not_csv(line: int, error: csv.Error) -> Problem:
+    return Problem(line, gettext_noop("the file is not valid CSV: %(error)s"), {"error": error})
 
 
 def _delimiter(first_line: str) -> str:
@@ -310,7 +342,7 @@ def read_sdmx_csv(data: bytes | str, *, series: str = MIGRS) -> ReadResult:
         return ReadResult(problems=(problem,))
     assert text is not None
     if not text.strip():
-        return ReadResult(problems=(Problem(None, "the file is empty"),))
+        return ReadResult(problems=(Problem(None, gettext_noop("the file is empty")),))
 
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
@@ -328,11 +360,9 @@ def read_sdmx_csv(data: bytes | str, *, series: str = MIGRS) -> ReadResult:
                 header, header_line = record, start
                 break
     except csv.Error as exc:
-        return ReadResult(
-            problems=(Problem(previous_end + 1, f"the file is not valid CSV: {exc}"),)
-        )
+        return ReadResult(problems=(_not_csv(previous_end + 1, exc),))
     if header is None:
-        return ReadResult(problems=(Problem(None, "the file is empty"),))
+        return ReadResult(problems=(Problem(None, gettext_noop("the file is empty")),))
 
     names = [_header_id(name) for name in header]
     columns: dict[str, int] = {}
@@ -349,13 +379,20 @@ def read_sdmx_csv(data: bytes | str, *, series: str = MIGRS) -> ReadResult:
         problems.append(
             Problem(
                 header_line,
-                "not an SDMX-CSV file of the SDG data structure: missing required column(s) "
-                + ", ".join(missing),
+                gettext_noop(
+                    "not an SDMX-CSV file of the SDG data structure: missing required column(s) "
+                    "%(columns)s"
+                ),
+                {"columns": ", ".join(missing)},
             )
         )
     if duplicated:
         problems.append(
-            Problem(header_line, "column(s) appear more than once: " + ", ".join(duplicated))
+            Problem(
+                header_line,
+                gettext_noop("column(s) appear more than once: %(columns)s"),
+                {"columns": ", ".join(duplicated)},
+            )
         )
     if problems:
         return ReadResult(problems=tuple(problems))
@@ -386,38 +423,65 @@ def read_sdmx_csv(data: bytes | str, *, series: str = MIGRS) -> ReadResult:
                 skipped += 1
                 continue
             rows_of_series += 1
-            row_problems: list[str] = []
+            row_problems: list[tuple[str, dict]] = []
 
             if len(record) != width:
-                row_problems.append(f"the row has {len(record)} fields but the header has {width}")
+                row_problems.append(
+                    (
+                        gettext_noop("the row has %(fields)s fields but the header has %(width)s"),
+                        {"fields": len(record), "width": width},
+                    )
+                )
             if not series_id:
-                row_problems.append("SERIES is empty")
+                row_problems.append((gettext_noop("SERIES is empty"), {}))
 
             action = cell(record, "ACTION")
             if action:
                 action_code = _code(action).upper()
                 if action_code == "D":
                     row_problems.append(
-                        "ACTION D (delete): deletions are not supported; "
-                        "remove the row or send the values to keep"
+                        (
+                            gettext_noop(
+                                "ACTION D (delete): deletions are not supported; "
+                                "remove the row or send the values to keep"
+                            ),
+                            {},
+                        )
                     )
                 elif action_code not in _ACTIONS_ACCEPTED:
-                    row_problems.append(f"unknown ACTION {action!r} (expected I, A, R or M)")
+                    row_problems.append(
+                        (
+                            gettext_noop("unknown ACTION %(value)r (expected I, A, R or M)"),
+                            {"value": action},
+                        )
+                    )
             if not row_problems and is_missing_value(cell(record, "OBS_VALUE") or ""):
                 skipped_missing += 1
                 continue
 
             freq = cell(record, "FREQ")
             if freq and _code(freq) != "A":
-                row_problems.append(f"FREQ {freq!r} is not A (annual)")
+                row_problems.append(
+                    (gettext_noop("FREQ %(value)r is not A (annual)"), {"value": freq})
+                )
             reporting_type = cell(record, "REPORTING_TYPE")
             if reporting_type and _code(reporting_type) not in ("G", "N"):
-                row_problems.append(f"REPORTING_TYPE {reporting_type!r} is not G or N")
+                row_problems.append(
+                    (
+                        gettext_noop("REPORTING_TYPE %(value)r is not G or N"),
+                        {"value": reporting_type},
+                    )
+                )
             for dimension in _TOTAL_ONLY_DIMENSIONS:
                 raw = cell(record, dimension)
                 if raw and _code(raw) != "_T":
                     row_problems.append(
-                        f"{dimension} {raw!r} is not _T (10.7.2 has no such breakdown)"
+                        (
+                            gettext_noop(
+                                "%(dimension)s %(value)r is not _T (10.7.2 has no such breakdown)"
+                            ),
+                            {"dimension": dimension, "value": raw},
+                        )
                     )
 
             ref_area_raw = cell(record, "REF_AREA") or ""
@@ -427,9 +491,12 @@ def read_sdmx_csv(data: bytes | str, *, series: str = MIGRS) -> ReadResult:
                 ref_area = ref_area_code.zfill(3)
             else:
                 row_problems.append(
-                    f"REF_AREA {ref_area_raw!r} is not an M49 numeric code"
+                    (
+                        gettext_noop("REF_AREA %(value)r is not an M49 numeric code"),
+                        {"value": ref_area_raw},
+                    )
                     if ref_area_raw
-                    else "REF_AREA is empty"
+                    else (gettext_noop("REF_AREA is empty"), {})
                 )
 
             time_raw = cell(record, "TIME_PERIOD") or ""
@@ -437,17 +504,22 @@ def read_sdmx_csv(data: bytes | str, *, series: str = MIGRS) -> ReadResult:
             year: int | None = int(time_match.group(1)) if time_match else None
             if year is None:
                 row_problems.append(
-                    f"TIME_PERIOD {time_raw!r} is not a year"
+                    (gettext_noop("TIME_PERIOD %(value)r is not a year"), {"value": time_raw})
                     if time_raw
-                    else "TIME_PERIOD is empty"
+                    else (gettext_noop("TIME_PERIOD is empty"), {})
                 )
 
             breakdown_raw = cell(record, "COMPOSITE_BREAKDOWN") or ""
             breakdown: str | None = _code(breakdown_raw)
             if breakdown not in _BREAKDOWN_ORDER:
                 row_problems.append(
-                    f"unknown breakdown {breakdown_raw!r} in COMPOSITE_BREAKDOWN "
-                    "(expected _T or PD_1 to PD_6)"
+                    (
+                        gettext_noop(
+                            "unknown breakdown %(value)r in COMPOSITE_BREAKDOWN "
+                            "(expected _T or PD_1 to PD_6)"
+                        ),
+                        {"value": breakdown_raw},
+                    )
                 )
                 breakdown = None
 
@@ -455,13 +527,16 @@ def read_sdmx_csv(data: bytes | str, *, series: str = MIGRS) -> ReadResult:
             value = _parse_category(value_raw)
             if value is None:
                 row_problems.append(
-                    f"OBS_VALUE {value_raw!r} is not a category 1, 2, 3 or 4"
+                    (
+                        gettext_noop("OBS_VALUE %(value)r is not a category 1, 2, 3 or 4"),
+                        {"value": value_raw},
+                    )
                     if value_raw
-                    else "OBS_VALUE is empty"
+                    else (gettext_noop("OBS_VALUE is empty"), {})
                 )
 
             if row_problems:
-                problems.extend(Problem(line, message) for message in row_problems)
+                problems.extend(Problem(line, text, params) for text, params in row_problems)
                 continue
 
             assert ref_area is not None and year is not None and breakdown is not None
@@ -478,17 +553,38 @@ def read_sdmx_csv(data: bytes | str, *, series: str = MIGRS) -> ReadResult:
                 problems.append(
                     Problem(
                         line,
-                        f"conflicting values for REF_AREA {ref_area}, {year}, {breakdown}: "
-                        f"{value} on line {line} but {earlier.value} on line {earlier.line}",
+                        gettext_noop(
+                            "conflicting values for REF_AREA %(area)s, %(year)s, %(breakdown)s: "
+                            "%(value)s on line %(line)s but %(earlier)s on line %(earlier_line)s"
+                        ),
+                        {
+                            "area": ref_area,
+                            "year": year,
+                            "breakdown": breakdown,
+                            "value": value,
+                            "line": line,
+                            "earlier": earlier.value,
+                            "earlier_line": earlier.line,
+                        },
                     )
                 )
             # an identical duplicate is kept once
     except csv.Error as exc:
-        problems.append(Problem(previous_end + 1, f"the file is not valid CSV: {exc}"))
+        problems.append(_not_csv(previous_end + 1, exc))
 
     if rows_of_series == 0 and not problems:
-        detail = f" ({skipped} row(s) of other series skipped)" if skipped else ""
-        problems.append(Problem(None, f"no observations of series {series}{detail}"))
+        problems.append(
+            Problem(
+                None,
+                gettext_noop(
+                    "no observations of series %(series)s (%(skipped)s row(s) of other series "
+                    "skipped)"
+                )
+                if skipped
+                else gettext_noop("no observations of series %(series)s"),
+                {"series": series, "skipped": skipped},
+            )
+        )
 
     return ReadResult(
         observations=tuple(observations),

@@ -129,7 +129,8 @@ def import_published_results(
     observations = [o for o in read.observations if o.ref_area in countries]
     skipped["skipped_areas"] = len(read.observations) - len(observations)
     # Every problem of the file is reported at once, those of reading and those of its rounds.
-    problems: list[sdmx.Problem] = list(read.problems)
+    # The reader's messages are English (it imports no Django): shown in the user's language.
+    problems: list[sdmx.Problem] = [problem.translated(_) for problem in read.problems]
     with transaction.atomic():
         rounds = {
             r.reference_year: r

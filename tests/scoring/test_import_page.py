@@ -129,6 +129,37 @@ def test_a_bad_file_gets_a_clear_message_and_nothing_is_written(admin_client, co
     assert not ResultImport.objects.exists()
 
 
+SDMX_HEADER = (
+    "DATAFLOW,SERIES,REF_AREA,TIME_PERIOD,COMPOSITE_BREAKDOWN,OBS_VALUE,FREQ,REPORTING_TYPE,"
+    "SEX,AGE,URBANISATION,INCOME_WEALTH_QUANTILE,EDUCATION_LEV,OCCUPATION,CUST_BREAKDOWN,"
+    "DISABILITY_STATUS,ACTIVITY,PRODUCT,OBS_STATUS,UNIT_MULT,UNIT_MEASURE,NATURE\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("language", "says"),
+    [
+        ("en", "Line 2: OBS_VALUE &#x27;9&#x27; is not a category 1, 2, 3 or 4"),
+        ("fr", "Ligne 2 : OBS_VALUE &#x27;9&#x27; n’est pas une catégorie 1, 2, 3 ou 4"),
+        ("es", "Línea 2: OBS_VALUE &#x27;9&#x27; no es una categoría 1, 2, 3 o 4"),
+    ],
+)
+def test_a_wrong_row_of_an_sdmx_file_is_named_in_the_administrator_s_language(
+    admin_client, language, says
+):
+    row = (
+        "IAEG-SDGs:DF_SDG_GLH(1.26),SG_CPA_MIGRS,008,2021,_T,9,A,G,"
+        "_T,_T,_T,_T,_T,_T,_T,_T,_T,_T,A,0,NUMBER,C\n"
+    )
+    admin_client.cookies["django_language"] = language
+
+    response = upload(admin_client, "sdmx.csv", (SDMX_HEADER + row).encode())
+
+    assert response.status_code == 200
+    assert says in response.content.decode()
+    assert not ResultImport.objects.exists()
+
+
 @pytest.mark.parametrize("make_user", [AnalystFactory, FocalPointFactory])
 def test_people_other_than_administrators_are_refused(client, instrument, all_countries, make_user):
     client.force_login(make_user())
