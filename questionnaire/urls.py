@@ -10,8 +10,8 @@ urlpatterns = [
     path("countries/<str:iso3>/", views.country_detail, name="country"),
     path(QUESTIONNAIRE, views.fill, name="fill"),
     path(f"{QUESTIONNAIRE}previous/", views.start_from_previous, name="start_from_previous"),
-    path(f"{QUESTIONNAIRE}save/", views_evidence.save, name="save"),
-    path(f"{QUESTIONNAIRE}submit/", views_evidence.submit, name="submit"),
+    path(f"{QUESTIONNAIRE}save/", views.save, name="save"),
+    path(f"{QUESTIONNAIRE}submit/", views.submit_for_review, name="submit"),
     path(
         f"{QUESTIONNAIRE}items/<str:item_code>/history/",
         views.item_history,

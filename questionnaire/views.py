@@ -35,6 +35,7 @@ from .selectors import (
 )
 from .selectors import item_history as item_history_rows
 from .services.answers import unanswered_items
+from .views_evidence import files_were_chosen, save_with_files, submit_with_files
 
 
 @login_required
@@ -114,6 +115,8 @@ def _editable_page(request, questionnaire: Questionnaire):
 @require_POST
 @login_required
 def save(request, round_code: str, iso3: str):
+    if files_were_chosen(request):
+        return save_with_files(request, round_code, iso3)
     merged = merge_posted_form(request, round_code, iso3)
     if not isinstance(merged, tuple):
         return merged
@@ -137,6 +140,8 @@ def save(request, round_code: str, iso3: str):
 @login_required
 def submit_for_review(request, round_code: str, iso3: str):
     """Saves the form, then asks the focal point to confirm the submission (nothing is submitted yet)."""
+    if files_were_chosen(request):
+        return submit_with_files(request, round_code, iso3)
     merged = merge_posted_form(request, round_code, iso3)
     if not isinstance(merged, tuple):
         return merged

@@ -20,7 +20,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kernel.messages import translate_when_shown
 from policyindex.access import can_see_evidence_file
 
-from . import views
 from .evidence_markup import FILE_FIELD, file_input_name
 from .evidence_types import FileRefused, check_upload, download_name
 from .form_saving import (
@@ -202,13 +201,9 @@ def attach_files(request, round_code: str, iso3: str):
     return redirect(_at_item(questionnaire, attached[0] if attached else pressed))
 
 
-@require_POST
-@login_required
-def save(request, round_code: str, iso3: str):
+def save_with_files(request, round_code: str, iso3: str):
     """ "Save draft", and a change of language (which saves first): with a file chosen at any
     item, the file is attached with the save, as "Attach" would."""
-    if not files_were_chosen(request):
-        return views.save(request, round_code, iso3)
     saved = _save_and_attach(request, round_code, iso3)
     if not isinstance(saved, tuple):
         return saved
@@ -222,13 +217,9 @@ def save(request, round_code: str, iso3: str):
     return response
 
 
-@require_POST
-@login_required
-def submit(request, round_code: str, iso3: str):
+def submit_with_files(request, round_code: str, iso3: str):
     """ "Submit the questionnaire…" with a file chosen: the file is attached and the draft saved
     first, and the focal point, back at the form, sees both before submitting."""
-    if not files_were_chosen(request):
-        return views.submit_for_review(request, round_code, iso3)
     saved = _save_and_attach(request, round_code, iso3)
     if not isinstance(saved, tuple):
         return saved

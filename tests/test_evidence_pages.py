@@ -136,13 +136,16 @@ def test_the_questionnaire_s_form_sends_chosen_files_with_every_button(client, f
     assert 'id="questionnaire" enctype="multipart/form-data"' in html
 
 
-def test_save_draft_with_a_file_chosen_attaches_it_with_the_save(client, focal_point, draft):
+@pytest.mark.parametrize("target", ["questionnaire:save", "questionnaire:fill"])
+def test_save_draft_with_a_file_chosen_attaches_it_with_the_save(
+    client, focal_point, draft, target
+):
     """Without JavaScript too: a file chosen, then "Save draft" pressed, is never left behind."""
     client.force_login(focal_point)
     data = form_data(draft, answers={"1a": {"policy_name": "Aliens Act"}})
     data["1a-evidence_file"] = upload("Aliens Act.pdf", pdf_bytes())
 
-    response = client.post(reverse("questionnaire:save", args=["round-open", "KEN"]), data)
+    response = client.post(reverse(target, args=["round-open", "KEN"]), data)
 
     assert response.status_code == 302
     assert response["Location"].endswith("#files-1a")
