@@ -189,7 +189,13 @@ def _save_and_attach(request, round_code: str, iso3: str, *, pressed: str | None
 def attach_files(request, round_code: str, iso3: str):
     """The questionnaire's form sent by an "Attach" button: checks every chosen file, then saves
     the draft and attaches them; a refused file saves nothing."""
-    pressed = request.POST.get("attach", "")
+    return save_with_files(request, round_code, iso3, pressed=request.POST.get("attach", ""))
+
+
+def save_with_files(request, round_code: str, iso3: str, *, pressed: str | None = None):
+    """The form saved with the files chosen attached: from "Attach" (``pressed`` names its item),
+    or from "Save draft" or a change of language (which saves first) with a file chosen, so
+    that the file is never left behind."""
     saved = _save_and_attach(request, round_code, iso3, pressed=pressed)
     if not isinstance(saved, tuple):
         return saved
@@ -198,21 +204,7 @@ def attach_files(request, round_code: str, iso3: str):
         return form_with_what_was_not_saved(request, questionnaire, posted, outcome)
     if outcome.changed:
         messages.success(request, gettext_lazy("Draft saved."))
-    return redirect(_at_item(questionnaire, attached[0] if attached else pressed))
-
-
-def save_with_files(request, round_code: str, iso3: str):
-    """ "Save draft", and a change of language (which saves first): with a file chosen at any
-    item, the file is attached with the save, as "Attach" would."""
-    saved = _save_and_attach(request, round_code, iso3)
-    if not isinstance(saved, tuple):
-        return saved
-    questionnaire, posted, outcome, attached = saved
-    if posted.errors or outcome.conflicts:
-        return form_with_what_was_not_saved(request, questionnaire, posted, outcome)
-    if outcome.changed:
-        messages.success(request, gettext_lazy("Draft saved."))
-    response = redirect(_at_item(questionnaire, attached[0] if attached else ""))
+    response = redirect(_at_item(questionnaire, attached[0] if attached else pressed or ""))
     set_language_chosen_on_the_form(request, response)
     return response
 
