@@ -2,9 +2,13 @@
 version freezes, and that a version's files are never deleted."""
 
 import hashlib
+import io
+import os
+import time
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 
 from kernel.append_only import AppendOnlyError
@@ -327,3 +331,32 @@ def test_someone_who_may_not_answer_starts_nothing_by_attaching(open_round, keny
         )
     assert not Submission.objects.exists()
     assert stored_files(media) == []
+
+
+# --- Bytes no attachment names ----------------------------------------------------------------
+
+
+def test_bytes_left_by_a_rolled_back_attachment_are_deleted_once_old_and_nothing_else(
+    draft, focal_point, media
+):
+    kept = attach(draft, focal_point)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        attach(draft, focal_point, code="2a", name="decree.pdf")
+        raise RuntimeError("the request failed after the attachment")
+    assert EvidenceFile.objects.count() == 1
+    orphan = next(p for p in stored_files(media) if p != media / kept.file.name)
+
+    out = io.StringIO()
+    call_command("delete_orphaned_evidence_files", stdout=out)
+    assert "0 stored file(s)" in out.getvalue() and orphan.exists()  # may still be on its way
+
+    two_days_ago = time.time() - 48 * 3600
+    for path in stored_files(media):
+        os.utime(path, (two_days_ago, two_days_ago))
+    out = io.StringIO()
+    call_command("delete_orphaned_evidence_files", "--dry-run", stdout=out)
+    assert "1 stored file(s) no attachment names would be deleted." in out.getvalue()
+    assert orphan.exists()
+
+    call_command("delete_orphaned_evidence_files", stdout=io.StringIO())
+    assert stored_files(media) == [media / kept.file.name]
