@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from kernel.page_cache import no_message_waiting, page_with_own_token
 from policyindex.access import can_run_lab_on_round, can_use_lab
 from questionnaire.models import Round
 from scoring import engine
@@ -160,10 +161,17 @@ def comparison(request, pk: int, round_code: str):
             },
         )
         cache.set(f"{key}:body", body, KEEP_SECONDS)
-    return render(
+    context = {"variant": variant, "round": round_, "body": body}
+    if not no_message_waiting(request):
+        return render(request, "lab/comparison.html", context)
+    # The whole page too, for this person (their navigation) at this address.
+    return page_with_own_token(
         request,
-        "lab/comparison.html",
-        {"variant": variant, "round": round_, "body": body},
+        key=f"{key}:page:{request.user.pk}:{request.get_full_path()}",
+        render=lambda token: render_to_string(
+            "lab/comparison.html", {**context, **token}, request=request
+        ),
+        seconds=KEEP_SECONDS,
     )
 
 

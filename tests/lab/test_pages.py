@@ -5,6 +5,7 @@ import io
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -256,6 +257,29 @@ def test_the_comparison_moves_a_country_at_76_7_up_with_threshold_75(
     # Kenya's imported category cannot be rescored, and the page says so.
     assert "1 country counted in the round cannot be rescored" in page
     assert "Kenya" in page
+
+
+def test_the_cached_comparison_page_is_each_person_s_own_with_their_own_token(
+    client, round_2021, analyst, variant
+):
+    colleague = AnalystFactory(username="colleague", first_name="Baraka")
+    first, second = Client(), Client(enforce_csrf_checks=True)
+    first.force_login(analyst)
+    second.force_login(colleague)
+
+    first_page = first.get(comparison_url(variant)).content.decode()
+    second_page = second.get(comparison_url(variant)).content.decode()
+
+    assert "Baraka" in second_page and "Baraka" not in first_page
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', second_page).group(1)
+    assert "placeholder" not in token
+    # The language form of the cached page works with the person's own token.
+    switched = second.post(
+        reverse("set_language"),
+        {"language": "fr", "next": comparison_url(variant), "csrfmiddlewaretoken": token},
+    )
+    assert switched.status_code == 302
+    assert '<html lang="fr"' in second.get(comparison_url(variant)).content.decode()
 
 
 def test_the_comparison_aggregates_world_regions_and_groupings_under_both(
