@@ -1,7 +1,7 @@
 """The questionnaire a request names, and the pages every view of it shares: the form, the
 read-only copy, the refusal, and what the review says to whoever fills or reads it. Views of the
-questionnaire, its evidence files, its print copy, the offline workbook and the submission's
-confirmation all start from ``questionnaire_for_request``."""
+questionnaire, its evidence files, the offline workbook and the submission's confirmation all
+start from ``questionnaire_for_request``."""
 
 from dataclasses import dataclass
 
