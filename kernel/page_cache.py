@@ -25,8 +25,10 @@ def page_with_own_token(
     request, *, key: str, render: Callable[[dict], str], seconds: int
 ) -> HttpResponse:
     """The page cached under ``key`` (which must change with everything the page shows), or, when
-    it is not cached, ``render(context)`` with ``context`` holding the placeholder token, kept for
-    ``seconds``."""
+    it is not cached, ``render(extra)`` with ``extra`` holding the placeholder token, kept for
+    ``seconds``. While a message waits, the page is rendered for this answer alone."""
+    if not no_message_waiting(request):
+        return HttpResponse(render({}))
     parts = cache.get(key)
     if parts is None:
         html = render({"csrf_token": TOKEN_PLACEHOLDER})

@@ -17,7 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from . import markup
-from .evidence_types import ACCEPT, kind_label, max_bytes, max_files_per_item
+from .evidence_types import ACCEPT, kind_label, max_bytes, max_bytes_together, max_files_per_item
 
 FILE_FIELD = "evidence_file"
 
@@ -92,7 +92,7 @@ def version_attachment_views(
 
 
 @lru_cache(maxsize=16)
-def _words(language: str, limit: int, per_item: int) -> dict[str, str]:
+def _words(language: str, limit: int, per_item: int, together: int) -> dict[str, str]:
     """Words repeated at every item, translated once per process, language and limits."""
     return {
         "label": _("Attach the text of the law or policy"),
@@ -113,11 +113,17 @@ def _words(language: str, limit: int, per_item: int) -> dict[str, str]:
         # {name} is put in by the page's script: keep it as it is.
         "too_large": _("“{name}” is larger than %(size)s: it cannot be attached.")
         % {"size": filesizeformat(limit)},
+        # {name} is put in by the page's script: keep it as it is.
+        "too_much": _(
+            "“{name}” cannot be sent with the other files chosen: together they are larger than "
+            "%(size)s. Save or attach those first, then choose it again."
+        )
+        % {"size": filesizeformat(together)},
     }
 
 
 def words() -> dict[str, str]:
-    return _words(get_language() or "", max_bytes(), max_files_per_item())
+    return _words(get_language() or "", max_bytes(), max_files_per_item(), max_bytes_together())
 
 
 def _file_list(item, w: dict) -> str:
@@ -162,6 +168,8 @@ def evidence_files_block(item) -> SafeString:
                 "accept": ACCEPT,
                 "data-max-bytes": max_bytes(),
                 "data-too-large": w["too_large"],
+                "data-max-together": max_bytes_together(),
+                "data-too-much": w["too_much"],
                 "aria-describedby": " ".join(described),
                 "aria-invalid": "true" if item.file_error else None,
             }

@@ -107,6 +107,12 @@ def max_bytes() -> int:
     return settings.EVIDENCE_FILE_MAX_BYTES
 
 
+def max_bytes_together() -> int:
+    """What the chosen files of one form may weigh together: the request limit less room for the
+    form's fields, so that a save carrying them is never refused whole (with what was typed)."""
+    return max(settings.MAX_UPLOAD_BYTES - 2 * 1024 * 1024, max_bytes())
+
+
 def max_files_per_item() -> int:
     return settings.EVIDENCE_FILES_PER_ITEM
 

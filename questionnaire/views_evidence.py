@@ -2,7 +2,9 @@
 
 "Attach" and "Remove…" are buttons of the questionnaire's own form (``formaction``), so what the
 user typed travels with them: attaching saves the draft with the file, and removing saves the
-draft before asking for confirmation. A file that is refused (empty, too large, not an accepted
+draft before asking for confirmation. The form is multipart, so a file chosen goes with whichever
+button is pressed: "Save draft", a change of language and "Submit…" hand such a form here
+(``save_with_files``, ``submit_with_files``), and "Remove…" attaches it too. A file that is refused (empty, too large, not an accepted
 type, one too many, already attached) saves nothing: the form comes back as typed, with the reason
 at the item. Downloads are for whoever may see the submission; anyone else gets 404.
 """
@@ -215,19 +217,22 @@ def submit_with_files(request, round_code: str, iso3: str):
     saved = _save_and_attach(request, round_code, iso3)
     if not isinstance(saved, tuple):
         return saved
-    questionnaire, posted, outcome, _attached = saved
+    questionnaire, posted, outcome, attached = saved
     if posted.errors or outcome.conflicts:
         messages.error(request, gettext_lazy("The questionnaire was not submitted."))
         return form_with_what_was_not_saved(request, questionnaire, posted, outcome)
     if outcome.changed:
         messages.success(request, gettext_lazy("Your changes were saved as a draft."))
-    messages.info(
-        request,
-        gettext_lazy(
-            "The questionnaire was not submitted yet: the files you chose were attached first. "
-            "Check them, then submit again."
-        ),
-    )
+    if attached:
+        messages.info(
+            request,
+            gettext_lazy(
+                "The questionnaire was not submitted yet: the files you chose were attached "
+                "first. Check them, then submit again."
+            ),
+        )
+    else:  # each refusal is said above
+        messages.error(request, gettext_lazy("The questionnaire was not submitted."))
     # The top of the page, where the messages say it was not submitted yet.
     return redirect(questionnaire.url)
 

@@ -23,6 +23,6 @@ def anonymous_page(request, *, key: str, template: str, context, seconds: int):
     return page_with_own_token(
         request,
         key=f"results:page-bytes:{key}:{get_language()}:{request.path}",
-        render=lambda token: render_to_string(template, {**context(), **token}, request=request),
+        render=lambda extra: render_to_string(template, {**context(), **extra}, request=request),
         seconds=seconds,
     )

@@ -22,19 +22,20 @@ class RegionFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Region {n}")
 
 
-def _real_country_m49_codes():
+def _real_country_codes() -> dict[str, frozenset[str]]:
     with COUNTRIES_FILE.open(encoding="utf-8") as rows:
-        return frozenset(row["m49"] for row in csv.DictReader(rows))
+        countries = list(csv.DictReader(rows))
+    return {field: frozenset(row[field] for row in countries) for field in ("m49", "iso3")}
 
 
 # Tests give named countries their real codes (Ghana is 288), in any order with generated
 # ones, so a generated code is never a real one, nor one already in the database.
-_REAL_M49 = _real_country_m49_codes()
+_REAL_CODES = _real_country_codes()
 
 
 def _first_unused(field, codes):
     for code in codes:
-        if code not in _REAL_M49 and not Country.objects.filter(**{field: code}).exists():
+        if code not in _REAL_CODES[field] and not Country.objects.filter(**{field: code}).exists():
             return code
     raise RuntimeError(f"every generated {field} is taken")
 

@@ -360,3 +360,9 @@ def test_bytes_left_by_a_rolled_back_attachment_are_deleted_once_old_and_nothing
 
     call_command("delete_orphaned_evidence_files", stdout=io.StringIO())
     assert stored_files(media) == [media / kept.file.name]
+
+
+def test_looking_for_orphaned_bytes_before_anything_was_stored_finds_nothing(db, media):
+    out = io.StringIO()
+    call_command("delete_orphaned_evidence_files", stdout=out)
+    assert "0 stored file(s) no attachment names deleted." in out.getvalue()

@@ -15,8 +15,15 @@ from questionnaire.models import EvidenceFile
 EVIDENCE_FOLDER = "evidence"
 
 
+def _storage():
+    return EvidenceFile._meta.get_field("file").storage
+
+
 def _stored_names(storage, folder: str) -> Iterator[str]:
-    folders, files = storage.listdir(folder)
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:  # nothing stored yet (an object store has no empty folders)
+        return
     for name in files:
         yield f"{folder}/{name}"
     for sub in folders:
@@ -26,9 +33,7 @@ def _stored_names(storage, folder: str) -> Iterator[str]:
 def orphaned_evidence_files(*, older_than: datetime.timedelta) -> list[str]:
     """Stored names under the evidence folder that no attachment names, last written more than
     ``older_than`` ago."""
-    storage = EvidenceFile._meta.get_field("file").storage
-    if not storage.exists(EVIDENCE_FOLDER):
-        return []
+    storage = _storage()
     named = set(EvidenceFile.objects.values_list("file", flat=True))
     before = timezone.now() - older_than
     return sorted(
@@ -40,7 +45,7 @@ def orphaned_evidence_files(*, older_than: datetime.timedelta) -> list[str]:
 
 def delete_orphaned_evidence_files(*, older_than: datetime.timedelta) -> list[str]:
     """Deletes what ``orphaned_evidence_files`` finds; returns the names deleted."""
-    storage = EvidenceFile._meta.get_field("file").storage
+    storage = _storage()
     found = orphaned_evidence_files(older_than=older_than)
     for name in found:
         storage.delete(name)

@@ -80,6 +80,26 @@ def test_a_file_chosen_before_saving_the_draft_is_attached_with_the_save(
     ]
 
 
+def test_files_too_large_to_send_together_are_refused_as_the_last_is_chosen(
+    page: Page, live_server, questionnaire, settings
+):
+    """Every button of the form sends every chosen file: a request over the limit would be
+    refused whole, with what was typed, so the file that goes over is refused at once."""
+    settings.EVIDENCE_FILE_MAX_BYTES = 2000
+    settings.MAX_UPLOAD_BYTES = 2 * 1024 * 1024 + 3000  # 3000 bytes of files at once
+    log_in(page, live_server, "fp", PASSWORD)
+    page.goto(live_server.url + questionnaire)
+    first = a_file("law.pdf", pdf_bytes() + b"%" * 1200, "application/pdf")
+    second = a_file("decree.pdf", pdf_bytes() + b"%" * 1200, "application/pdf")
+    page.locator("#id_1a-evidence_file").set_input_files(first)
+    page.locator("#id_1b-evidence_file").set_input_files(second)
+
+    problem = page.locator("#id_1b-evidence_file-chosen-error")
+    expect(problem).to_contain_text("“decree.pdf” cannot be sent with the other files chosen")
+    expect(page.locator("#id_1b-evidence_file")).to_have_value("")
+    expect(page.locator("#id_1a-evidence_file-chosen-error")).to_have_count(0)
+
+
 def test_a_file_over_the_limit_is_refused_as_soon_as_it_is_chosen(
     page: Page, live_server, questionnaire, settings
 ):

@@ -35,12 +35,26 @@
     input.setAttribute("aria-describedby", described.join(" "));
   }
 
+  function chosenBytes() {
+    return inputs.reduce(function (total, input) {
+      return total + Array.prototype.reduce.call(input.files || [], function (sum, file) {
+        return sum + file.size;
+      }, 0);
+    }, 0);
+  }
+
   inputs.forEach(function (input) {
     input.addEventListener("change", function () {
       var max = Number(input.dataset.maxBytes);
+      var together = Number(input.dataset.maxTogether);
       var file = input.files && input.files[0];
       if (file && max && file.size > max) {
         showProblem(input, (input.dataset.tooLarge || "").replace("{name}", file.name));
+        input.value = "";
+      } else if (file && together && chosenBytes() > together) {
+        // Every button of the form sends every chosen file: too many bytes at once would have
+        // the whole request refused, and what was typed with it.
+        showProblem(input, (input.dataset.tooMuch || "").replace("{name}", file.name));
         input.value = "";
       } else {
         showProblem(input, "");
